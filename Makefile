@@ -1,0 +1,21 @@
+# make test: installs what the tests need (PostgreSQL, Chromium, axe-core)
+# when missing, starts PostgreSQL, and runs every test on SQLite and on
+# PostgreSQL, with the race detector.
+.PHONY: test run build vet bench
+
+test:
+	@set -e; deps=$$(bash scripts/test-deps.sh | tail -n 1); \
+	env $$deps go test -race -count=1 -timeout 20m ./...
+
+run:
+	go run ./cmd/noaber serve --demo
+
+build:
+	go build -o noaber ./cmd/noaber
+
+vet:
+	gofmt -l . | (! grep .) && go vet ./...
+
+bench:
+	@set -e; deps=$$(bash scripts/test-deps.sh | tail -n 1); \
+	env $$deps go test -run '^$$' -bench . -benchtime 2s ./...
