@@ -1,0 +1,175 @@
+// Package config reads Noaber's settings from flags and NOABER_*
+// environment variables (a flag wins over the variable) into one Config,
+// and checks every value at start with a message that names the setting.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Config is everything an operator can set.
+type Config struct {
+	DatabaseURL string
+	Listen      string
+	BaseURL     string
+	SecretKey   string // empty: generated on first start and kept in the database
+	TrustProxy  bool
+	LogLevel    slog.Level
+	LogFormat   string // text or json
+	JobWorkers  int
+	SMTP        SMTP
+}
+
+// SMTP is the outgoing mail server. With no Host, mails are written to the
+// log instead (for trying Noaber out; a warning says so at start).
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	From     string
+	TLS      string // none, starttls or tls
+}
+
+type setting struct {
+	flag, env, def, help string
+}
+
+var settings = []setting{
+	{"database", "NOABER_DATABASE_URL", "noaber.db", "database: a SQLite file path, or a postgres:// URL"},
+	{"listen", "NOABER_LISTEN", "localhost:8080", "address to listen on (host:port)"},
+	{"base-url", "NOABER_BASE_URL", "", "public address of this Noaber, for links in e-mails (default: from --listen)"},
+	{"secret-key", "NOABER_SECRET_KEY", "", "secret of at least 32 characters (default: generated and kept in the database)"},
+	{"trust-proxy", "NOABER_TRUST_PROXY", "false", "trust X-Forwarded-For from a reverse proxy"},
+	{"log-level", "NOABER_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"log-format", "NOABER_LOG_FORMAT", "text", "text or json"},
+	{"job-workers", "NOABER_JOB_WORKERS", "4", "background jobs run at once by this instance"},
+	{"smtp-host", "NOABER_SMTP_HOST", "", "SMTP server (empty: write mails to the log)"},
+	{"smtp-port", "NOABER_SMTP_PORT", "587", "SMTP port"},
+	{"smtp-username", "NOABER_SMTP_USERNAME", "", "SMTP user name"},
+	{"smtp-password", "NOABER_SMTP_PASSWORD", "", "SMTP password"},
+	{"smtp-from", "NOABER_SMTP_FROM", "Noaber <noreply@localhost>", "sender address of e-mails"},
+	{"smtp-tls", "NOABER_SMTP_TLS", "starttls", "none, starttls or tls"},
+}
+
+// Flags registers the settings on fs and returns a function that reads
+// them, after fs.Parse, into a checked Config. getenv is os.Getenv outside
+// tests.
+func Flags(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
+	vals := make(map[string]*string, len(settings))
+	for _, s := range settings {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		vals[s.flag] = fs.String(s.flag, def, s.help+" ["+s.env+"]")
+	}
+	return func() (Config, error) {
+		get := func(name string) string { return strings.TrimSpace(*vals[name]) }
+		return parse(get)
+	}
+}
+
+func parse(get func(string) string) (Config, error) {
+	var c Config
+	var errs []error
+	bad := func(flagName, format string, args ...any) {
+		env := ""
+		for _, s := range settings {
+			if s.flag == flagName {
+				env = s.env
+			}
+		}
+		errs = append(errs, fmt.Errorf("--%s (%s): %s", flagName, env, fmt.Sprintf(format, args...)))
+	}
+
+	c.DatabaseURL = get("database")
+	if c.DatabaseURL == "" {
+		bad("database", "is empty; give a SQLite file path or a postgres:// URL")
+	} else if strings.Contains(c.DatabaseURL, "://") {
+		u, err := url.Parse(c.DatabaseURL)
+		switch {
+		case err != nil:
+			bad("database", "is not a valid URL: %v", err)
+		case u.Scheme != "postgres" && u.Scheme != "postgresql" && u.Scheme != "sqlite":
+			bad("database", "scheme %q is not supported; use a file path or postgres://", u.Scheme)
+		}
+	}
+
+	c.Listen = get("listen")
+	host, port, err := net.SplitHostPort(c.Listen)
+	if err != nil {
+		bad("listen", "%q is not host:port, e.g. localhost:8080 or :8080", c.Listen)
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		bad("listen", "port %q is not a number from 0 to 65535", port)
+	}
+
+	c.BaseURL = strings.TrimRight(get("base-url"), "/")
+	if c.BaseURL == "" && err == nil {
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	} else if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			bad("base-url", "%q is not an http(s) address like https://noaber.example.nl", c.BaseURL)
+		}
+	}
+
+	c.SecretKey = get("secret-key")
+	if c.SecretKey != "" && len(c.SecretKey) < 32 {
+		bad("secret-key", "has %d characters; use at least 32 (e.g. from 'openssl rand -hex 32')", len(c.SecretKey))
+	}
+
+	switch v := strings.ToLower(get("trust-proxy")); v {
+	case "true", "1", "yes":
+		c.TrustProxy = true
+	case "false", "0", "no", "":
+	default:
+		bad("trust-proxy", "%q is not true or false", v)
+	}
+
+	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
+		bad("log-level", "%q is not debug, info, warn or error", get("log-level"))
+	}
+	c.LogFormat = get("log-format")
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("log-format", "%q is not text or json", c.LogFormat)
+	}
+
+	c.JobWorkers, err = strconv.Atoi(get("job-workers"))
+	if err != nil || c.JobWorkers < 1 || c.JobWorkers > 256 {
+		bad("job-workers", "%q is not a number from 1 to 256", get("job-workers"))
+	}
+
+	c.SMTP = SMTP{Host: get("smtp-host"), Username: get("smtp-username"), Password: get("smtp-password"),
+		From: get("smtp-from"), TLS: strings.ToLower(get("smtp-tls"))}
+	c.SMTP.Port, err = strconv.Atoi(get("smtp-port"))
+	if err != nil || c.SMTP.Port < 1 || c.SMTP.Port > 65535 {
+		bad("smtp-port", "%q is not a port number", get("smtp-port"))
+	}
+	if _, err := mail.ParseAddress(c.SMTP.From); err != nil {
+		bad("smtp-from", "%q is not an address like 'Noaber <noreply@example.nl>'", c.SMTP.From)
+	}
+	switch c.SMTP.TLS {
+	case "none", "starttls", "tls":
+	default:
+		bad("smtp-tls", "%q is not none, starttls or tls", c.SMTP.TLS)
+	}
+	if c.SMTP.Host != "" && strings.ContainsAny(c.SMTP.Host, "/: ") {
+		bad("smtp-host", "%q should be a host name only; put the port in --smtp-port", c.SMTP.Host)
+	}
+	return c, errors.Join(errs...)
+}
+
+// Secure reports whether the public address is https (Secure cookies, HSTS).
+func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
