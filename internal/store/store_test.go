@@ -3,6 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -151,6 +154,38 @@ func TestQuestionMarkInStringIsNotRebound(t *testing.T) {
 		}
 		if s != "is it?yes" {
 			t.Fatalf("got %q", s)
+		}
+	})
+}
+
+func TestBackupIsAConsistentCopy(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := db.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?)", "backed", "up"); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(t.TempDir(), "backup")
+		if err := db.Backup(ctx, out); err != nil {
+			t.Fatal(err)
+		}
+		if db.Engine() == store.SQLite {
+			copyDB, err := store.Open(ctx, out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer copyDB.Close()
+			if v, err := copyDB.Setting(ctx, "backed"); err != nil || v != "up" {
+				t.Fatalf("copy has %q, %v", v, err)
+			}
+			return
+		}
+		// pg_dump's custom format: list its table of contents.
+		toc, err := exec.Command("pg_restore", "--list", out).CombinedOutput()
+		if err != nil {
+			t.Fatalf("pg_restore --list: %v: %s", err, toc)
+		}
+		if !strings.Contains(string(toc), "TABLE DATA") || !strings.Contains(string(toc), "settings") {
+			t.Fatalf("dump lacks the settings table:\n%s", toc)
 		}
 	})
 }
