@@ -1,0 +1,130 @@
+// Package api is Noaber's public JSON API, version 1: a thin door into the
+// same domain services the pages use. Every route lives under /api/v1,
+// authenticates with bearer tokens only (never cookies, so it needs no CSRF
+// check) and answers errors as RFC 9457 problem documents.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/noaber/noaber/internal/account"
+)
+
+// Deps is what the API needs from the rest of the program.
+type Deps struct {
+	Accounts *account.Service
+	Logger   *slog.Logger
+	// BaseURL is the public address of the instance, e.g. "https://noaber.nl".
+	BaseURL string
+	// TrustProxy says a reverse proxy in front sets X-Forwarded-For, so the
+	// client address for rate limits is taken from there.
+	TrustProxy bool
+}
+
+// Handler serves the JSON API.
+type Handler struct {
+	accounts   *account.Service
+	log        *slog.Logger
+	baseURL    string
+	trustProxy bool
+	now        func() time.Time
+	// probe holds the same routes as the server's mux; the fallback asks it
+	// whether a path exists for another method (405) or not at all (404).
+	probe *http.ServeMux
+}
+
+// New returns the API handler.
+func New(d Deps) *Handler {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{accounts: d.Accounts, log: d.Logger, baseURL: d.BaseURL, trustProxy: d.TrustProxy, now: time.Now}
+}
+
+// route is one line of the route table.
+type route struct {
+	pattern string
+	handler http.Handler
+}
+
+func (h *Handler) routes() []route {
+	return []route{
+		{"GET /api/v1/openapi.json", http.HandlerFunc(h.openAPI)},
+		{"GET /api/v1/categories", h.public(h.categories)},
+
+		{"POST /api/v1/signup", h.public(h.signup)},
+		{"POST /api/v1/email-verification", h.public(h.verifyEmail)},
+		{"POST /api/v1/email-verification/resend", h.public(h.resendVerification)},
+		{"POST /api/v1/password-reset", h.public(h.requestPasswordReset)},
+		{"POST /api/v1/password-reset/confirm", h.public(h.confirmPasswordReset)},
+
+		{"POST /api/v1/tokens", h.public(h.createToken)},
+		{"DELETE /api/v1/tokens/current", h.authed(h.deleteCurrentToken)},
+		{"POST /api/v1/tokens/revoke-all", h.authed(h.revokeAllTokens)},
+
+		{"GET /api/v1/me", h.authed(h.getMe)},
+		{"PATCH /api/v1/me", h.authed(h.patchMe)},
+		{"PUT /api/v1/me/password", h.authed(h.changePassword)},
+		{"PUT /api/v1/me/email", h.authed(h.changeEmail)},
+
+		{"GET /api/v1/users/{id}", h.authed(h.getUser)},
+	}
+}
+
+// fallbackMethods are the methods the catch-all answers for. Each is
+// registered with its method so that it never conflicts with a page
+// pattern like "GET /" or "/" on the same mux.
+var fallbackMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+// Register adds the API routes to mux, and a catch-all that answers every
+// other path under /api/ with a problem document instead of a page.
+func (h *Handler) Register(mux *http.ServeMux) {
+	h.probe = http.NewServeMux()
+	for _, rt := range h.routes() {
+		mux.Handle(rt.pattern, rt.handler)
+		h.probe.Handle(rt.pattern, rt.handler)
+	}
+	for _, m := range fallbackMethods {
+		mux.HandleFunc(m+" /api/", h.fallback)
+	}
+}
+
+// fallback answers a request no route took: 405 with Allow when the path
+// exists for another method, else 404.
+func (h *Handler) fallback(w http.ResponseWriter, r *http.Request) {
+	if ph, pattern := h.probe.Handler(r); pattern == "" {
+		// The mux's own 404/405 handler knows the Allow header: run it into
+		// a recorder and keep only its status and Allow.
+		rec := &statusRecorder{header: http.Header{}}
+		ph.ServeHTTP(rec, r)
+		if rec.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", rec.header.Get("Allow"))
+			h.problem(w, r, &problemSpec{status: http.StatusMethodNotAllowed, code: "method_not_allowed",
+				key: "api.method_not_allowed", args: []any{"method", r.Method}})
+			return
+		}
+	}
+	h.problem(w, r, &problemSpec{status: http.StatusNotFound, code: "not_found", key: "api.route_not_found"})
+}
+
+// statusRecorder keeps the status and headers a handler writes, and drops
+// the body.
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (s *statusRecorder) Header() http.Header { return s.header }
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+}
