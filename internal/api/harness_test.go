@@ -33,6 +33,7 @@ type env struct {
 	svc    *account.Service
 	srv    *httptest.Server
 	router routers.Router
+	spec   *openapi3.T
 	clock  *clock
 	addrs  atomic.Int64
 }
@@ -84,11 +85,12 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	New(Deps{Accounts: svc, BaseURL: "http://noaber.test", TrustProxy: true}).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	router, err := gorillamux.NewRouter(loadSpec(t))
+	spec := loadSpec(t)
+	router, err := gorillamux.NewRouter(spec)
 	if err != nil {
 		t.Fatalf("openapi router: %v", err)
 	}
-	return &env{t: t, db: db, svc: svc, srv: srv, router: router, clock: clk}
+	return &env{t: t, db: db, svc: svc, srv: srv, router: router, spec: spec, clock: clk}
 }
 
 // scenario is one request and what its answer must (and must not) hold.
@@ -207,6 +209,15 @@ func (e *env) checkSchema(t *testing.T, req *http.Request, body string, res *res
 		// No such operation: only the fallback answers these.
 		if res.status != http.StatusNotFound && res.status != http.StatusMethodNotAllowed {
 			t.Errorf("%s %s: not in the OpenAPI document, but answered %d", req.Method, req.URL.Path, res.status)
+		}
+		// Still a problem document of the documented shape.
+		var v any
+		if err := json.Unmarshal(res.body, &v); err != nil {
+			t.Errorf("%s %s: answer is not JSON: %v", req.Method, req.URL.Path, err)
+			return
+		}
+		if err := e.spec.Components.Schemas["Problem"].Value.VisitJSON(v); err != nil {
+			t.Errorf("%s %s: answer is not a Problem: %v", req.Method, req.URL.Path, err)
 		}
 		return
 	}
