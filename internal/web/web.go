@@ -1,0 +1,114 @@
+// Package web serves Noaber's server-rendered pages: thin handlers that read
+// a form, call the account service and render one embedded html/template
+// page in the visitor's language. Every core flow works without
+// JavaScript; the small script under /static/ only adds comfort.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/noaber/noaber/internal/account"
+)
+
+// Deps is what the pages need from the rest of the program.
+type Deps struct {
+	Accounts *account.Service
+	Logger   *slog.Logger
+	// BaseURL is the public address of the instance, e.g. "https://noaber.nl".
+	BaseURL string
+	// SecureCookies marks cookies Secure (the site is served over HTTPS).
+	SecureCookies bool
+	// TrustProxy says a reverse proxy in front sets X-Forwarded-For, so the
+	// client address for rate limits is taken from there.
+	TrustProxy bool
+}
+
+// Handler serves the pages.
+type Handler struct {
+	accounts      *account.Service
+	log           *slog.Logger
+	baseURL       string
+	secureCookies bool
+	trustProxy    bool
+	pages         *pages
+	static        *staticFiles
+	// probe holds the page routes only; the catch-all asks it whether a
+	// path exists for another method (405) or not at all (404).
+	probe *http.ServeMux
+}
+
+// New parses every template and reads the static files once, so that a
+// broken template stops the program at start instead of failing a visitor.
+func New(d Deps) (*Handler, error) {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	st, err := loadStatic()
+	if err != nil {
+		return nil, err
+	}
+	p, err := parsePages(st)
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{
+		accounts: d.Accounts, log: d.Logger, baseURL: d.BaseURL,
+		secureCookies: d.SecureCookies, trustProxy: d.TrustProxy,
+		pages: p, static: st,
+	}, nil
+}
+
+type route struct {
+	pattern string
+	handler http.Handler
+}
+
+// routes is the one list of the pages. page wraps a handler with the
+// session and language lookup; member also sends visitors who are not
+// signed in to the login page.
+func (h *Handler) routes() []route {
+	return []route{
+		{"GET /{$}", h.page(h.home)},
+		{"GET /house-rules", h.page(h.houseRules)},
+		{"POST /language", h.page(h.setLanguage)},
+
+		{"GET /signup", h.page(h.signupForm)},
+		{"POST /signup", h.page(h.signup)},
+		{"GET /signup/sent", h.page(h.signupSent)},
+		{"GET /verify", h.page(h.verifyForm)},
+		{"POST /verify", h.page(h.verify)},
+		{"POST /verify/resend", h.page(h.verifyResend)},
+
+		{"GET /login", h.page(h.loginForm)},
+		{"POST /login", h.page(h.login)},
+		{"POST /logout", h.page(h.logout)},
+		{"POST /logout-everywhere", h.member(h.logoutEverywhere)},
+		{"GET /forgot", h.page(h.forgotForm)},
+		{"POST /forgot", h.page(h.forgot)},
+		{"GET /reset", h.page(h.resetForm)},
+		{"POST /reset", h.page(h.reset)},
+
+		{"GET /people/{id}", h.member(h.profileView)},
+		{"GET /me/profile", h.member(h.profileEditForm)},
+		{"POST /me/profile", h.member(h.profileEdit)},
+		{"GET /me/settings", h.member(h.settings)},
+		{"POST /me/settings/email", h.member(h.changeEmail)},
+		{"POST /me/settings/password", h.member(h.changePassword)},
+
+		{"GET /static/", h.static},
+		{"GET /robots.txt", http.HandlerFunc(robots)},
+		{"GET /favicon.ico", http.HandlerFunc(h.favicon)},
+	}
+}
+
+// Register adds the pages to mux, with a catch-all "/" that answers every
+// other path with the 404 or 405 page.
+func (h *Handler) Register(mux *http.ServeMux) {
+	h.probe = http.NewServeMux()
+	for _, rt := range h.routes() {
+		mux.Handle(rt.pattern, rt.handler)
+		h.probe.Handle(rt.pattern, rt.handler)
+	}
+	mux.Handle("/", h.page(h.fallback))
+}
