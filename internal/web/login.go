@@ -11,10 +11,10 @@ import (
 // login page with (?done=...); only these keys, so a link cannot put
 // arbitrary text on the page.
 var loginNotices = map[string]string{
-	"logout":   "web.login.notice.logout",
+	"logout":     "web.login.notice.logout",
 	"everywhere": "web.login.notice.everywhere",
-	"reset":    "web.login.notice.reset",
-	"password": "web.login.notice.password",
+	"reset":      "web.login.notice.reset",
+	"password":   "web.login.notice.password",
 }
 
 type loginPage struct {

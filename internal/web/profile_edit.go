@@ -61,4 +61,3 @@ func (h *Handler) renderProfileEdit(w http.ResponseWriter, r *http.Request, v *v
 	}})
 	return nil
 }
-

@@ -113,11 +113,11 @@ func (v *view) Error(id string) string {
 // field is what the "input" partial needs to draw one labelled field.
 type field struct {
 	ID, Name, Type, Label, Hint, Value, Error, Autocomplete, Inputmode string
-	Required                                                          bool
-	Maxlength                                                         int
-	Described                                                         string // ids for aria-describedby
-	Counter                                                           string // text of the character counter, with {n} and {max}
-	ErrorPrefix                                                       string // "Fout:" for screen readers
+	Required                                                           bool
+	Maxlength                                                          int
+	Described                                                          string // ids for aria-describedby
+	Counter                                                            string // text of the character counter, with {n} and {max}
+	ErrorPrefix                                                        string // "Fout:" for screen readers
 }
 
 // Field describes one input. opts are "key=value" strings: hint=<key>,
