@@ -220,3 +220,15 @@ func TestStaticFilesAreCachedAndPagesUseNoInlineCode(t *testing.T) {
 		}
 	})
 }
+
+func TestLanguageSwitchAfterAFormReturnsToAPageThatExists(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.member(t, account.SeedUser{Email: "els@example.org"})
+		b := e.browser(t)
+		b.login("els@example.org")
+		b.post("/me/settings/password", url.Values{}).expect(t, http.StatusUnprocessableEntity).has(t, `name="return" value="/me/settings"`)
+		b.post("/reset", url.Values{"token": {"abc"}, "password": {"x"}}).has(t, `name="return" value="/reset?token=abc"`)
+		b.post("/signup", url.Values{}).has(t, `name="return" value="/signup"`)
+	})
+}

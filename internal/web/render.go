@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -167,10 +168,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	vis := visitOf(r)
 	vw.Lang, vw.User, vw.Page = vis.lang, vis.user, name
 	if vw.Path == "" {
-		vw.Path = r.URL.RequestURI()
-		if r.Method != http.MethodGet {
-			vw.Path = r.URL.Path
-		}
+		vw.Path = h.returnPath(r)
 	}
 	if name != "home" && name != "house_rules" {
 		vw.NoIndex = true
@@ -201,6 +199,27 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	hd.Add("Vary", "Cookie, Accept-Language")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// returnPath is where the language switch goes back to: the page itself,
+// or for a form's answer the page with that form (a GET of a form's target
+// may not exist, and a reset or verify form needs its token).
+func (h *Handler) returnPath(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	p := r.URL.Path
+	for p != "/" && p != "" {
+		get := &http.Request{Method: http.MethodGet, URL: &url.URL{Path: p}, Host: r.Host}
+		if _, pattern := h.probe.Handler(get); pattern != "" {
+			break
+		}
+		p = path.Dir(p)
+	}
+	if t := r.PostFormValue("token"); t != "" && p == r.URL.Path {
+		return p + "?token=" + url.QueryEscape(t)
+	}
+	return p
 }
 
 // errorPage is the data of the 404, 405, 500 and other status pages.
