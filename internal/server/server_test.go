@@ -403,3 +403,57 @@ func TestClientAddr(t *testing.T) {
 		})
 	}
 }
+
+// TestInBrowser checks what only a real browser shows: the CSRF check
+// stops a form that another site posts, the site's own form passes, and
+// the error pages are accessible under the strict CSP.
+func TestInBrowser(t *testing.T) {
+	b := testkit.NewBrowser(t)
+	site := httptest.NewServer(New(Options{Logger: slog.New(slog.DiscardHandler)}, func(mux *http.ServeMux) {
+		routes(mux)
+		mux.HandleFunc("GET /form", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, `<!doctype html><html lang="en"><head><title>Form</title></head><body><main><h1>Form</h1>
+<form method="post" action="/form"><label for="name">Name</label> <input id="name" name="name"><button id="send">Send</button></form></main></body></html>`)
+		})
+	}))
+	defer site.Close()
+	// Another origin (another port is another origin, the same site).
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `<!doctype html><html lang="en"><head><title>Evil</title></head><body><main><h1>Evil</h1>
+<form method="post" action="`+site.URL+`/form"><input type="hidden" name="name" value="Mallory"><button id="send">Win a prize</button></form></main></body></html>`)
+	}))
+	defer evil.Close()
+
+	t.Run("cross-origin form is refused", func(t *testing.T) {
+		ctx := b.NewContext(t)
+		testkit.Visit(ctx, evil.URL)
+		if status := testkit.Submit(ctx, "#send"); status != http.StatusForbidden {
+			t.Fatalf("status %d, want 403", status)
+		}
+		if got := testkit.Text(ctx, "h1"); got != "Dit formulier kunnen we niet verwerken" {
+			t.Errorf("heading %q", got)
+		}
+		testkit.CheckA11y(t, ctx)
+	})
+	t.Run("own form passes", func(t *testing.T) {
+		ctx := b.NewContext(t)
+		testkit.Visit(ctx, site.URL+"/form")
+		testkit.Fill(ctx, "#name", "Els")
+		if status := testkit.Submit(ctx, "#send"); status != http.StatusOK {
+			t.Fatalf("status %d, want 200", status)
+		}
+		if got := testkit.Text(ctx, "body"); got != "saved Els" {
+			t.Errorf("body %q", got)
+		}
+	})
+	t.Run("error pages are accessible", func(t *testing.T) {
+		ctx := b.NewContext(t, testkit.WithLanguage("en"))
+		if status := testkit.Visit(ctx, site.URL+"/boom"); status != 500 {
+			t.Fatalf("status %d, want 500", status)
+		}
+		if got := testkit.Text(ctx, "h1"); got != "Something went wrong" {
+			t.Errorf("heading %q", got)
+		}
+		testkit.CheckA11y(t, ctx)
+	})
+}
