@@ -1,0 +1,152 @@
+// Package app wires Noaber together: the database, the job queue, the
+// mailer, the domain services and the two doors into them (pages and API).
+// cmd/noaber and the end-to-end tests both start Noaber through it.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/noaber/noaber/internal/account"
+	"github.com/noaber/noaber/internal/api"
+	"github.com/noaber/noaber/internal/config"
+	"github.com/noaber/noaber/internal/jobs"
+	"github.com/noaber/noaber/internal/mail"
+	"github.com/noaber/noaber/internal/server"
+	"github.com/noaber/noaber/internal/store"
+	"github.com/noaber/noaber/internal/web"
+)
+
+// App is a wired Noaber instance.
+type App struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	DB       *store.DB
+	Jobs     *jobs.Queue
+	Accounts *account.Service
+	Handler  http.Handler
+}
+
+// Options change how an App is built; tests use them.
+type Options struct {
+	// PasswordMemoryKiB lowers the argon2id cost (tests); 0 is the default.
+	PasswordMemoryKiB uint32
+	// JobPoll is how often workers look for due jobs (default 1s).
+	JobPoll time.Duration
+}
+
+// NewLogger makes the logger the configuration asks for.
+func NewLogger(cfg config.Config) *slog.Logger {
+	o := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, o))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, o))
+}
+
+// Open opens and migrates the database of cfg.
+func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if n > 0 {
+		logger.Info("database migrated", "engine", db.Engine(), "migrations", n)
+	}
+	return db, nil
+}
+
+// New opens the database and wires everything.
+func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Options) (*App, error) {
+	db, err := Open(ctx, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	secret := cfg.SecretKey
+	if secret == "" {
+		secret, err = db.SettingOrCreate(ctx, "secret_key", func() (string, error) {
+			b := make([]byte, 32)
+			_, err := rand.Read(b)
+			return hex.EncodeToString(b), err
+		})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("secret key: %w", err)
+		}
+	}
+	q := jobs.New(db, jobs.Options{Workers: cfg.JobWorkers, PollInterval: opt.JobPoll})
+	if cfg.SMTP.Host == "" {
+		logger.Warn("no SMTP server configured (NOABER_SMTP_HOST): e-mails are written to this log instead of sent")
+		q.Handle(mail.SendKind, logMail(logger))
+	} else {
+		mail.RegisterSender(q, mail.NewSender(mail.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port,
+			Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, TLS: cfg.SMTP.TLS}))
+	}
+	accounts := account.New(db, q, account.Options{BaseURL: cfg.BaseURL, SecretKey: []byte(secret), PasswordMemoryKiB: opt.PasswordMemoryKiB})
+	q.Periodic("account.cleanup", time.Hour, func(ctx context.Context, _ *jobs.Job) error { return accounts.Cleanup(ctx) })
+
+	w, err := web.New(web.Deps{Accounts: accounts, Logger: logger, BaseURL: cfg.BaseURL, SecureCookies: cfg.Secure(), TrustProxy: cfg.TrustProxy})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := api.New(api.Deps{Accounts: accounts, Logger: logger, BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy})
+	h := server.New(server.Options{BaseURL: cfg.BaseURL, Logger: logger, DB: db}, w.Register, a.Register)
+	return &App{Config: cfg, Logger: logger, DB: db, Jobs: q, Accounts: accounts, Handler: h}, nil
+}
+
+// logMail stands in for SMTP when none is configured, so that someone
+// trying Noaber out can still follow the links from the log.
+func logMail(logger *slog.Logger) jobs.Handler {
+	return func(ctx context.Context, j *jobs.Job) error {
+		var m mail.Message
+		if err := j.Decode(&m); err != nil {
+			return jobs.Permanent(err)
+		}
+		logger.Info("e-mail (not sent: no SMTP server)", "to", m.To, "subject", m.Subject, "text", m.Text)
+		return nil
+	}
+}
+
+// Run serves HTTP and runs the background jobs until ctx is cancelled;
+// then it stops taking requests, lets those in flight finish and waits for
+// running jobs. It listens on ln, or on Config.Listen when ln is nil, and
+// calls ready (if given) once it accepts connections.
+func (a *App) Run(ctx context.Context, ln net.Listener, ready func(addr string)) error {
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", a.Config.Listen); err != nil {
+			return fmt.Errorf("listen on %s: %w", a.Config.Listen, err)
+		}
+	}
+	jobsDone := make(chan error, 1)
+	// Jobs stop after the HTTP server, so a request that queued one during
+	// shutdown still has it picked up (or left for the next start).
+	jctx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	go func() { jobsDone <- a.Jobs.Run(jctx) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	err := server.ServeListener(ctx, server.NewHTTPServer(a.Config.Listen, a.Handler), ln, a.Logger)
+	stopJobs()
+	if jerr := <-jobsDone; err == nil && jerr != nil && !errors.Is(jerr, context.Canceled) {
+		err = jerr
+	}
+	return err
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,62 @@
+package demo_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/noaber/noaber/internal/account"
+	"github.com/noaber/noaber/internal/demo"
+	"github.com/noaber/noaber/internal/i18n"
+	"github.com/noaber/noaber/internal/jobs"
+	"github.com/noaber/noaber/internal/store"
+	"github.com/noaber/noaber/internal/testkit"
+)
+
+func TestFillMakesATownOnceAndTheDemoLoginWorks(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		accounts := account.New(db, jobs.New(db, jobs.Options{}), account.Options{SecretKey: []byte("k"), PasswordMemoryKiB: 1024})
+		n, err := demo.Fill(ctx, db, accounts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n < 250 {
+			t.Fatalf("demo town has %d users, want a few hundred", n)
+		}
+		if again, err := demo.Fill(ctx, db, accounts); err != nil || again != 0 {
+			t.Fatalf("second fill made %d users (%v), want 0", again, err)
+		}
+		var helpers, seekers int
+		db.QueryRow(ctx, "SELECT COUNT(DISTINCT user_id) FROM user_help WHERE kind = 'offer'").Scan(&helpers)
+		db.QueryRow(ctx, "SELECT COUNT(DISTINCT user_id) FROM user_help WHERE kind = 'ask'").Scan(&seekers)
+		if helpers < n/3 || seekers < n/5 {
+			t.Fatalf("%d helpers and %d seekers of %d users", helpers, seekers, n)
+		}
+		_, u, err := accounts.Login(ctx, demo.LoginEmail, demo.Password, "127.0.0.1", "", account.WebSession)
+		if err != nil {
+			t.Fatalf("demo login: %v", err)
+		}
+		p, err := accounts.Profile(ctx, u, u.ID, i18n.NL)
+		if err != nil || p.Town != demo.Town || len(p.Offers) == 0 {
+			t.Fatalf("demo profile %+v, %v", p, err)
+		}
+		if p.MemberSince.After(time.Now()) {
+			t.Fatal("member since lies in the future")
+		}
+	})
+}
+
+func TestEveryDemoUserIsValid(t *testing.T) {
+	for _, u := range demo.People(newRand()) {
+		if _, ok := account.NormalizePostcode(u.Postcode); !ok {
+			t.Errorf("%s has postcode %q", u.Email, u.Postcode)
+		}
+		if _, ok := account.NormalizeEmail(u.Email); !ok {
+			t.Errorf("bad e-mail %q", u.Email)
+		}
+	}
+}
+
+func newRand() *rand.Rand { return rand.New(rand.NewPCG(1, 2)) }
