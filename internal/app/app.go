@@ -104,7 +104,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 		return nil, err
 	}
 	a := api.New(api.Deps{Accounts: accounts, Logger: logger, BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy})
-	h := server.New(server.Options{BaseURL: cfg.BaseURL, Logger: logger, DB: db}, w.Register, a.Register)
+	h := server.New(server.Options{BaseURL: cfg.BaseURL, Logger: logger, DB: db, MetricsToken: cfg.MetricsToken}, w.Register, a.Register)
 	return &App{Config: cfg, Logger: logger, DB: db, Jobs: q, Accounts: accounts, Handler: h}, nil
 }
 

@@ -25,7 +25,9 @@ type Config struct {
 	LogLevel    slog.Level
 	LogFormat   string // text or json
 	JobWorkers  int
-	SMTP        SMTP
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
+	SMTP         SMTP
 }
 
 // SMTP is the outgoing mail server. With no Host, mails are written to the
@@ -52,6 +54,7 @@ var settings = []setting{
 	{"log-level", "NOABER_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"log-format", "NOABER_LOG_FORMAT", "text", "text or json"},
 	{"job-workers", "NOABER_JOB_WORKERS", "4", "background jobs run at once by this instance"},
+	{"metrics-token", "NOABER_METRICS_TOKEN", "", "bearer token that /metrics asks for (empty: /metrics is open)"},
 	{"smtp-host", "NOABER_SMTP_HOST", "", "SMTP server (empty: write mails to the log)"},
 	{"smtp-port", "NOABER_SMTP_PORT", "587", "SMTP port"},
 	{"smtp-username", "NOABER_SMTP_USERNAME", "", "SMTP user name"},
@@ -149,6 +152,11 @@ func parse(get func(string) string) (Config, error) {
 	c.JobWorkers, err = strconv.Atoi(get("job-workers"))
 	if err != nil || c.JobWorkers < 1 || c.JobWorkers > 256 {
 		bad("job-workers", "%q is not a number from 1 to 256", get("job-workers"))
+	}
+
+	c.MetricsToken = get("metrics-token")
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		bad("metrics-token", "has %d characters; use at least 16", len(c.MetricsToken))
 	}
 
 	c.SMTP = SMTP{Host: get("smtp-host"), Username: get("smtp-username"), Password: get("smtp-password"),
