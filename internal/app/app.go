@@ -92,8 +92,13 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 		logger.Warn("no SMTP server configured (NOABER_SMTP_HOST): e-mails are written to this log instead of sent")
 		q.Handle(mail.SendKind, logMail(logger))
 	} else {
-		mail.RegisterSender(q, mail.NewSender(mail.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port,
-			Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, TLS: cfg.SMTP.TLS}))
+		sc := mail.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port,
+			Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, TLS: cfg.SMTP.TLS}
+		if err := sc.Validate(); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("SMTP settings: %w", err)
+		}
+		mail.RegisterSender(q, mail.NewSender(sc))
 	}
 	accounts := account.New(db, q, account.Options{BaseURL: cfg.BaseURL, SecretKey: []byte(secret), PasswordMemoryKiB: opt.PasswordMemoryKiB})
 	q.Periodic("account.cleanup", time.Hour, func(ctx context.Context, _ *jobs.Job) error { return accounts.Cleanup(ctx) })
