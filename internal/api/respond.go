@@ -3,11 +3,11 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/noaber/noaber/internal/server"
 )
 
 // writeJSON answers v as JSON with status.
@@ -53,24 +53,8 @@ type Message struct {
 	Message string `json:"message"`
 }
 
-// clientAddr is the client's address for rate limiting. Behind a trusted
-// proxy it is the last X-Forwarded-For entry: that one was added by our own
-// proxy, while entries before it are whatever the client chose to send.
-func (h *Handler) clientAddr(r *http.Request) string {
-	if h.trustProxy {
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			parts := strings.Split(xff[len(xff)-1], ",")
-			if a := strings.TrimSpace(parts[len(parts)-1]); a != "" {
-				return a
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// clientAddr is the address rate limits count per (see server.ClientAddr).
+func (h *Handler) clientAddr(r *http.Request) string { return server.ClientAddr(r, h.trustProxy) }
 
 // timeJSON formats t as RFC 3339 in UTC.
 func timeJSON(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -2,14 +2,13 @@ package web
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
 	"github.com/noaber/noaber/internal/i18n"
+	"github.com/noaber/noaber/internal/server"
 )
 
 // Cookie names.
@@ -124,24 +123,8 @@ func (h *Handler) clearSessionCookie(w http.ResponseWriter) {
 	})
 }
 
-// clientAddr is the address rate limits count per. X-Forwarded-For is
-// trusted only behind a proxy we were told about, and then only its last
-// entry: that is the one our proxy added; earlier ones come from the client.
-func (h *Handler) clientAddr(r *http.Request) string {
-	if h.trustProxy {
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			parts := strings.Split(xff[len(xff)-1], ",")
-			if a := strings.TrimSpace(parts[len(parts)-1]); a != "" {
-				return a
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// clientAddr is the address rate limits count per (see server.ClientAddr).
+func (h *Handler) clientAddr(r *http.Request) string { return server.ClientAddr(r, h.trustProxy) }
 
 // safeNext returns p when it is a path on this site, else "". It refuses
 // absolute URLs, scheme-relative "//host" and "/\host" (which browsers
