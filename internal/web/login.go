@@ -47,6 +47,12 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, v *visit) error 
 	if err != nil {
 		return err
 	}
+	// A new session id at every login; the one this browser had ends.
+	if v.token != "" {
+		if err := h.accounts.Logout(r.Context(), v.token); err != nil {
+			return err
+		}
+	}
 	h.setSessionCookie(w, token)
 	http.Redirect(w, r, h.afterLogin(u, next), http.StatusSeeOther)
 	return nil

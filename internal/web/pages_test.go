@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -230,5 +231,34 @@ func TestLanguageSwitchAfterAFormReturnsToAPageThatExists(t *testing.T) {
 		b.post("/me/settings/password", url.Values{}).expect(t, http.StatusUnprocessableEntity).has(t, `name="return" value="/me/settings"`)
 		b.post("/reset", url.Values{"token": {"abc"}, "password": {"x"}}).has(t, `name="return" value="/reset?token=abc"`)
 		b.post("/signup", url.Values{}).has(t, `name="return" value="/signup"`)
+	})
+}
+
+func TestLoginRenewsTheSessionID(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.member(t, account.SeedUser{Email: "els@example.org"})
+		b := e.browser(t)
+		b.login("els@example.org")
+		u, _ := url.Parse(e.srv.URL)
+		session := func() string {
+			for _, c := range b.c.Jar.Cookies(u) {
+				if c.Name == "noaber_session" {
+					return c.Value
+				}
+			}
+			return ""
+		}
+		old := session()
+		// Logging in again from a signed-in browser gives a new session id
+		// and ends the old one.
+		b.login("els@example.org")
+		if fresh := session(); old == "" || fresh == "" || fresh == old {
+			t.Fatalf("session id not renewed: %q -> %q", old, fresh)
+		}
+		if _, err := e.acc.Authenticate(context.Background(), old, account.WebSession); err == nil {
+			t.Fatal("the session from before the login still works")
+		}
+		b.get("/me/profile").expect(t, http.StatusOK)
 	})
 }
