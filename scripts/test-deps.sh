@@ -42,7 +42,7 @@ fi
 if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname='noaber_test'")" != 1 ]; then
   psql_admin -c "CREATE DATABASE noaber_test OWNER noaber" >&2
 fi
-psql_admin -d noaber_test -c "CREATE EXTENSION IF NOT EXISTS postgis" >&2 || true
+psql_admin -d noaber_test -c "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS btree_gist" >&2
 
 # axe-core for the accessibility checks in the browser tests.
 axe_dir="${XDG_CACHE_HOME:-$HOME/.cache}/noaber/axe-core"
