@@ -47,18 +47,27 @@ func main() {
 	defer stop()
 	env := &cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
 	if err := run(ctx, os.Args[1:], env); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
+		// Help that was asked for is an answer, as with Go's own flag
+		// handling; usage shown for a missing command is not.
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		if !errors.Is(err, errNoCommand) {
 			fmt.Fprintln(os.Stderr, "noaber:", err)
 		}
 		os.Exit(2)
 	}
 }
 
+// errNoCommand is run's answer to no arguments: the usage is printed and
+// the exit status says nothing was done.
+var errNoCommand = errors.New("no command given")
+
 func run(ctx context.Context, args []string, env *cliEnv) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
 		usage(env.stdout)
 		if len(args) == 0 {
-			return flag.ErrHelp
+			return errNoCommand
 		}
 		return nil
 	}
