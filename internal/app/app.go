@@ -87,7 +87,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 			return nil, fmt.Errorf("secret key: %w", err)
 		}
 	}
-	q := jobs.New(db, jobs.Options{Workers: cfg.JobWorkers, PollInterval: opt.JobPoll})
+	q := jobs.New(db, jobs.Options{Workers: cfg.JobWorkers, PollInterval: opt.JobPoll, Logger: logger})
 	if cfg.SMTP.Host == "" {
 		logger.Warn("no SMTP server configured (NOABER_SMTP_HOST): e-mails are written to this log instead of sent")
 		q.Handle(mail.SendKind, logMail(logger))

@@ -101,7 +101,8 @@ func parse(get func(string) string) (Config, error) {
 		u, err := url.Parse(c.DatabaseURL)
 		switch {
 		case err != nil:
-			bad("database", "is not a valid URL: %v", err)
+			// url's error repeats the whole URL, password included.
+			bad("database", "is not a valid URL: %v", errors.Unwrap(err))
 		case u.Scheme != "postgres" && u.Scheme != "postgresql" && u.Scheme != "sqlite":
 			bad("database", "scheme %q is not supported; use a file path or postgres://", u.Scheme)
 		}

@@ -70,3 +70,10 @@ func TestHTTPSBaseURLIsSecure(t *testing.T) {
 		t.Fatalf("got %+v", c)
 	}
 }
+
+func TestABadDatabaseURLDoesNotShowItsPassword(t *testing.T) {
+	_, err := load(t, map[string]string{"NOABER_DATABASE_URL": "postgres://noaber:s3cret@db:5x432/x"})
+	if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "NOABER_DATABASE_URL") {
+		t.Fatalf("got %v", err)
+	}
+}

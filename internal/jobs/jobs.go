@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
@@ -63,6 +64,7 @@ type Options struct {
 	PollInterval time.Duration // how often to look for due jobs (default 1s)
 	Lease        time.Duration // how long a claimed job is ours (default 5m)
 	Now          func() time.Time
+	Logger       *slog.Logger // slog.Default() when nil
 }
 
 // Defaults for Options and EnqueueOption.
@@ -118,6 +120,9 @@ func New(db *store.DB, opt Options) *Queue {
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
 	}
 	return &Queue{
 		db:       db,

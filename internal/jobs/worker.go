@@ -96,7 +96,7 @@ func (q *Queue) claim(ctx context.Context, limit int) ([]*claimed, error) {
 // context that outlives ctx (a stopping instance finishes what it started)
 // but ends before the lease does.
 func (q *Queue) run(ctx context.Context, c *claimed) {
-	log := slog.Default().With("job", c.ID, "kind", c.Kind, "attempt", c.Attempt)
+	log := q.opt.Logger.With("job", c.ID, "kind", c.Kind, "attempt", c.Attempt)
 	var err error
 	h, ok := q.handlers[c.Kind]
 	switch {
@@ -241,7 +241,7 @@ func (q *Queue) Cleanup(ctx context.Context) (int64, error) {
 // PollInterval, when a job is enqueued on this instance (see Notify), and,
 // while there is a backlog, as soon as a worker is free.
 func (q *Queue) Run(ctx context.Context) error {
-	log := slog.Default().With("worker", q.worker)
+	log := q.opt.Logger.With("worker", q.worker)
 	q.housekeeping(ctx, log)
 	workers := q.opt.Workers
 	var wg sync.WaitGroup

@@ -55,7 +55,8 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("database URL is not a valid URL: %w", err)
+		// url's error repeats the whole URL, password included.
+		return nil, fmt.Errorf("database URL is not a valid URL: %v", errors.Unwrap(err))
 	}
 	q := u.Query()
 	// Noaber promises that an acknowledged write survives a crash.
