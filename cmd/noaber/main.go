@@ -37,6 +37,7 @@ func init() {
 		{"migrate", "migrate [flags]", "bring the database schema up to date and exit", runMigrate},
 		{"demo", "demo [flags]", "fill the database with a demo town (users with profiles)", runDemo},
 		{"admin", "admin create --email ADDRESS [flags] < password", "create the first platform admin (password on standard input)", runAdmin},
+		{"geo", "geo import FILE [--format auto|geonames|csv] [flags]", "load a postcode table (PC4 or PC6 with coordinates) for finding where people live", runGeo},
 		{"backup", "backup --out FILE [flags]", "write a consistent copy of the live database (SQLite: VACUUM INTO; PostgreSQL: pg_dump)", runBackup},
 		{"version", "version", "print the version", runVersion},
 	}
