@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/i18n"
 )
 
@@ -66,6 +67,15 @@ type User struct {
 	Offers          []string // category ids
 	Languages       []string // ISO 639-1 codes
 	CreatedAt       time.Time
+
+	// Where the user is. Private: only the user's own pages and the
+	// server's distance computations use Position; others get distances
+	// between Cell centres (geo.PublicKm).
+	HasPosition      bool
+	Position         geo.Point
+	Cell             geo.Point
+	MunicipalityCode string
+	LocationSource   string
 }
 
 // DisplayName is how others see the user's name: first name and surname

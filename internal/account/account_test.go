@@ -10,6 +10,7 @@ import (
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
+	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/mail"
@@ -32,7 +33,8 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	e.sink = testkit.NewSMTPSink(t)
 	e.q = jobs.New(db, jobs.Options{Now: clock})
 	mail.RegisterSender(e.q, mail.NewSender(mail.SMTPConfig{Host: e.sink.Host(), Port: e.sink.Port(), From: "Noaber <noreply@noaber.test>", TLS: "none"}))
-	e.svc = account.New(db, e.q, account.Options{BaseURL: "http://noaber.test", SecretKey: []byte("test secret"), PasswordMemoryKiB: 1024, Now: clock})
+	e.svc = account.New(db, e.q, account.Options{BaseURL: "http://noaber.test", SecretKey: []byte("test secret"),
+		PasswordMemoryKiB: 1024, Now: clock, Resolver: geo.NewResolver(db, geo.ResolverOptions{})})
 	return e
 }
 

@@ -2,8 +2,10 @@ package account
 
 import (
 	"context"
-	"errors"
 	"time"
+
+	"github.com/noaber/noaber/internal/apperr"
+	"github.com/noaber/noaber/internal/store"
 )
 
 // BlockedUser is someone the user blocked, as listed in their settings.
@@ -15,24 +17,64 @@ type BlockedUser struct {
 
 // Block makes blocker and the user blockedID invisible to each other:
 // neither sees the other's profile, requests or offers, and nothing later
-// connects them. Blocking someone twice is not an error.
+// connects them. Blocking someone twice is not an error; blocking someone
+// who does not exist (or yourself) is not found.
 func (s *Service) Block(ctx context.Context, blocker *User, blockedID string) error {
-	return errors.New("account: not implemented yet")
+	if blockedID == blocker.ID {
+		return apperr.NotFound()
+	}
+	var n int
+	if err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM users WHERE id = ?", blockedID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return apperr.NotFound()
+	}
+	_, err := s.db.Exec(ctx, `INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (blocker_id, blocked_id) DO NOTHING`, blocker.ID, blockedID, s.now())
+	return err
 }
 
 // Unblock lifts a block the user made.
 func (s *Service) Unblock(ctx context.Context, blocker *User, blockedID string) error {
-	return errors.New("account: not implemented yet")
+	res, err := s.db.Exec(ctx, "DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?", blocker.ID, blockedID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.NotFound()
+	}
+	return nil
 }
 
 // BlockedUsers lists whom the user blocked, newest first.
 func (s *Service) BlockedUsers(ctx context.Context, u *User) ([]BlockedUser, error) {
-	return nil, errors.New("account: not implemented yet")
+	rows, err := s.db.Query(ctx, `SELECT u.id, u.first_name, u.surname, u.show_full_surname, b.created_at
+		FROM blocks b JOIN users u ON u.id = b.blocked_id
+		WHERE b.blocker_id = ? ORDER BY b.created_at DESC`, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []BlockedUser{}
+	for rows.Next() {
+		var b BlockedUser
+		var first, sur string
+		var full bool
+		if err := rows.Scan(&b.ID, &first, &sur, &full, &b.Since); err != nil {
+			return nil, err
+		}
+		b.DisplayName, b.Since = displayName(first, sur, full), b.Since.UTC()
+		out = append(out, b)
+	}
+	return out, rows.Err()
 }
 
-// SetDevicePosition stores the position the user's device gave (with the
-// user's consent) as their own, more precise position. Moving is limited to
-// a few times a day, so nobody can probe distances from many points.
-func (s *Service) SetDevicePosition(ctx context.Context, u *User, lat, lng float64) error {
-	return errors.New("account: not implemented yet")
+// blockedEitherWay reports whether a and b blocked each other in either
+// direction.
+func blockedEitherWay(ctx context.Context, q store.Querier, a, b string) (bool, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM blocks
+		WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)`, a, b, b, a).Scan(&n)
+	return n > 0, err
 }

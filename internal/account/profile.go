@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/noaber/noaber/internal/apperr"
+	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/store"
 )
@@ -44,6 +46,13 @@ func (s *Service) UpdateProfile(ctx context.Context, userID string, in ProfileIn
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
+	loc, located, err := s.locate(ctx, &c, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Err(); err != nil {
+		return nil, err
+	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE users SET first_name = ?, surname = ?, show_full_surname = ?, postcode = ?,
 			house_number = ?, town = ?, bio = ?, updated_at = ? WHERE id = ? AND status = ?`,
@@ -72,7 +81,19 @@ func (s *Service) UpdateProfile(ctx context.Context, userID string, in ProfileIn
 				return err
 			}
 		}
-		return nil
+		if located {
+			// A device position is more precise than the address: keep it
+			// unless the address moved the user to another town.
+			var source, town string
+			if err := tx.QueryRow(ctx, "SELECT location_source, town FROM users WHERE id = ?", userID).Scan(&source, &town); err != nil {
+				return err
+			}
+			if source != geo.SourceDevice || !strings.EqualFold(town, loc.Town) {
+				return s.setLocation(ctx, tx, userID, loc)
+			}
+		}
+		// The offered help may have changed.
+		return s.positionChanged(ctx, tx, userID)
 	})
 	if err != nil {
 		return nil, err

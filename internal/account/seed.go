@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/store"
 )
@@ -17,6 +18,9 @@ type SeedUser struct {
 	Locale                                                      i18n.Lang
 	Asks, Offers, Languages                                     []string
 	CreatedAt                                                   time.Time
+	// Location, when set (Lat != 0), places the user; else they have no
+	// position until they edit their profile.
+	Location geo.Location
 }
 
 // Seed creates the given accounts, all with one password (hashed once), in
@@ -54,6 +58,14 @@ func (s *Service) Seed(ctx context.Context, users []SeedUser, password string) (
 			}
 			for _, l := range dedupe(su.Languages) {
 				if _, err := tx.Exec(ctx, "INSERT INTO user_languages (user_id, lang) VALUES (?, ?)", ids[i], l); err != nil {
+					return err
+				}
+			}
+			if su.Location.Lat != 0 {
+				if su.Location.Source == "" {
+					su.Location.Source = geo.SourceAddress
+				}
+				if err := s.setLocation(ctx, tx, ids[i], su.Location); err != nil {
 					return err
 				}
 			}

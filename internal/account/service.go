@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/store"
@@ -21,13 +22,17 @@ type Options struct {
 	PasswordTime      uint32
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
+	// Resolver finds where a postcode or town is. Without one (some
+	// tests), users get no position.
+	Resolver *geo.Resolver
 }
 
 // Service is the account domain.
 type Service struct {
-	db   *store.DB
-	jobs *jobs.Queue
-	opt  Options
+	db    *store.DB
+	jobs  *jobs.Queue
+	opt   Options
+	hooks []PositionHook
 }
 
 // New returns the account service.

@@ -67,6 +67,14 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) error {
 	if err != nil {
 		return err
 	}
+	var c apperr.Collector
+	loc, located, err := s.locate(ctx, &c, p)
+	if err != nil {
+		return err
+	}
+	if err := c.Err(); err != nil {
+		return err
+	}
 	over, wait, err := s.exceeded(ctx, s.db, signupPerAddr, in.Addr)
 	if err != nil {
 		return err
@@ -98,6 +106,11 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) error {
 		}
 		if err := s.insertUser(ctx, tx, u, hash); err != nil {
 			return err
+		}
+		if located {
+			if err := s.setLocation(ctx, tx, u.ID, loc); err != nil {
+				return err
+			}
 		}
 		return s.sendVerification(ctx, tx, u, u.Email, "verify")
 	})
@@ -231,6 +244,14 @@ func (s *Service) CreateAdmin(ctx context.Context, in SignupInput) (*User, error
 	if err != nil {
 		return nil, err
 	}
+	var c apperr.Collector
+	loc, located, err := s.locate(ctx, &c, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Err(); err != nil {
+		return nil, err
+	}
 	hash, err := s.hashPassword(in.Password)
 	if err != nil {
 		return nil, err
@@ -240,7 +261,12 @@ func (s *Service) CreateAdmin(ctx context.Context, in SignupInput) (*User, error
 		FirstName: in.FirstName, Surname: in.Surname, Postcode: p.postcode, HouseNumber: p.houseNumber,
 		Town: p.town, Locale: in.Locale, Role: RoleAdmin, Status: StatusActive,
 	}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error { return s.insertUser(ctx, tx, u, hash) })
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := s.insertUser(ctx, tx, u, hash); err != nil || !located {
+			return err
+		}
+		return s.setLocation(ctx, tx, u.ID, loc)
+	})
 	if errors.Is(err, store.ErrConflict) {
 		return nil, apperr.Invalid(apperr.FieldError{Field: "email", Key: "account.email_taken"})
 	}

@@ -8,12 +8,14 @@ import (
 	"time"
 
 	"github.com/noaber/noaber/internal/apperr"
+	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/store"
 )
 
 const userColumns = `id, edition_id, email, email_verified_at, first_name, surname, show_full_surname,
-	postcode, house_number, town, bio, locale, role, status, created_at`
+	postcode, house_number, town, bio, locale, role, status, created_at,
+	lat, lng, cell_lat, cell_lng, municipality_code, location_source`
 
 // scanUser reads the userColumns of a row, and any extra columns selected
 // after them into extra.
@@ -21,10 +23,17 @@ func scanUser(row *store.Row, extra ...any) (*User, error) {
 	var u User
 	var verified sql.NullTime
 	var locale string
+	var lat, lng, cellLat, cellLng sql.NullFloat64
 	dest := append([]any{&u.ID, &u.EditionID, &u.Email, &verified, &u.FirstName, &u.Surname, &u.ShowFullSurname,
-		&u.Postcode, &u.HouseNumber, &u.Town, &u.Bio, &locale, &u.Role, &u.Status, &u.CreatedAt}, extra...)
+		&u.Postcode, &u.HouseNumber, &u.Town, &u.Bio, &locale, &u.Role, &u.Status, &u.CreatedAt,
+		&lat, &lng, &cellLat, &cellLng, &u.MunicipalityCode, &u.LocationSource}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
+	}
+	if lat.Valid && lng.Valid && cellLat.Valid && cellLng.Valid {
+		u.HasPosition = true
+		u.Position = geo.Point{Lat: lat.Float64, Lng: lng.Float64}
+		u.Cell = geo.Point{Lat: cellLat.Float64, Lng: cellLng.Float64}
 	}
 	u.EmailVerified = verified.Valid
 	u.Locale, _ = i18n.Parse(locale)
@@ -88,6 +97,14 @@ func (s *Service) userByEmail(ctx context.Context, q store.Querier, email string
 	return scanUser(q.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE email = ?", email))
 }
 
+// notFoundOr is err, or not-found when err is nil.
+func notFoundOr(err error) error {
+	if err != nil {
+		return err
+	}
+	return apperr.NotFound()
+}
+
 func notFound(err error) error {
 	if err == store.ErrNotFound {
 		return apperr.NotFound()
@@ -132,6 +149,9 @@ func (s *Service) Profile(ctx context.Context, viewer *User, userID string, lang
 	}
 	if u.Status != StatusActive {
 		return nil, apperr.NotFound()
+	}
+	if blocked, err := blockedEitherWay(ctx, s.db, viewer.ID, u.ID); err != nil || blocked {
+		return nil, notFoundOr(err)
 	}
 	cats, err := s.Categories(ctx, lang)
 	if err != nil {

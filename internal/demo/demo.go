@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/noaber/noaber/internal/account"
+	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/store"
 )
@@ -52,6 +53,16 @@ var categories = []string{"groceries", "transport", "company", "odd-jobs", "gard
 // Zutphen's postcodes run from 7201 to 7207 (and 7211 for Leesten).
 var postcodes = []string{"7201", "7202", "7203", "7204", "7205", "7206", "7207", "7211"}
 
+// The demo town's centre and CBS municipality code (from the gazetteer),
+// and its local edition.
+var centre = geo.Point{Lat: 52.13833, Lng: 6.20139}
+
+const (
+	municipality = "0301"
+	EditionID    = "00000000-0000-7000-8000-0000000d3301"
+	EditionName  = "Zutphen helpt"
+)
+
 const filledKey = "demo_filled"
 
 // Fill creates the demo town once and returns how many users it made (0
@@ -60,6 +71,15 @@ func Fill(ctx context.Context, db *store.DB, accounts *account.Service) (int, er
 	if _, err := db.Setting(ctx, filledKey); err == nil {
 		return 0, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
+		return 0, err
+	}
+	// Zutphen has its own local edition, as Terneuzen and Arnhem do.
+	if _, err := db.Exec(ctx, `INSERT INTO editions (id, slug, name, is_national, created_at) VALUES (?, 'zutphen', ?, FALSE, ?)
+		ON CONFLICT (id) DO NOTHING`, EditionID, EditionName, time.Now().UTC()); err != nil {
+		return 0, err
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO edition_areas (municipality_code, edition_id) VALUES (?, ?)
+		ON CONFLICT (municipality_code) DO NOTHING`, municipality, EditionID); err != nil {
 		return 0, err
 	}
 	users := People(rand.New(rand.NewPCG(2026, 11)))
@@ -97,6 +117,13 @@ func People(r *rand.Rand) []account.SeedUser {
 			Locale:      i18n.NL,
 			Languages:   []string{"nl"},
 			CreatedAt:   start.Add(time.Duration(r.IntN(300*24)) * time.Hour),
+			// Spread over the town: up to about 2.5 km from the centre.
+			Location: geo.Location{
+				Point:            geo.Point{Lat: centre.Lat + (r.Float64()-0.5)*0.045, Lng: centre.Lng + (r.Float64()-0.5)*0.07},
+				Town:             Town,
+				MunicipalityCode: municipality,
+				Source:           geo.SourceAddress,
+			},
 		}
 		if r.IntN(6) == 0 {
 			u.Languages = append(u.Languages, []string{"en", "ar", "tr", "uk", "ti", "pl", "de"}[r.IntN(7)])

@@ -38,6 +38,9 @@ func TestFillMakesATownOnceAndTheDemoLoginWorks(t *testing.T) {
 		if err != nil {
 			t.Fatalf("demo login: %v", err)
 		}
+		if !u.HasPosition || u.EditionID != demo.EditionID {
+			t.Fatalf("demo user not placed in the Zutphen edition: %+v", u)
+		}
 		p, err := accounts.Profile(ctx, u, u.ID, i18n.NL)
 		if err != nil || p.Town != demo.Town || len(p.Offers) == 0 {
 			t.Fatalf("demo profile %+v, %v", p, err)
