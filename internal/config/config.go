@@ -27,7 +27,11 @@ type Config struct {
 	JobWorkers  int
 	// MetricsToken, when set, is the bearer token /metrics asks for.
 	MetricsToken string
-	SMTP         SMTP
+	// Geocoder is "off" (postcode table and towns only) or "pdok" (ask
+	// PDOK's Locatieserver for the exact address first).
+	Geocoder string
+	PDOKURL  string
+	SMTP     SMTP
 }
 
 // SMTP is the outgoing mail server. With no Host, mails are written to the
@@ -55,6 +59,8 @@ var settings = []setting{
 	{"log-format", "NOABER_LOG_FORMAT", "text", "text or json"},
 	{"job-workers", "NOABER_JOB_WORKERS", "4", "background jobs run at once by this instance"},
 	{"metrics-token", "NOABER_METRICS_TOKEN", "", "bearer token that /metrics asks for (empty: /metrics is open)"},
+	{"geocoder", "NOABER_GEOCODER", "off", "off (postcode table and towns) or pdok (PDOK Locatieserver first)"},
+	{"pdok-url", "NOABER_PDOK_URL", "", "PDOK Locatieserver base URL (default: PDOK's own)"},
 	{"smtp-host", "NOABER_SMTP_HOST", "", "SMTP server (empty: write mails to the log)"},
 	{"smtp-port", "NOABER_SMTP_PORT", "587", "SMTP port"},
 	{"smtp-username", "NOABER_SMTP_USERNAME", "", "SMTP user name"},
@@ -158,6 +164,17 @@ func parse(get func(string) string) (Config, error) {
 	c.MetricsToken = get("metrics-token")
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		bad("metrics-token", "has %d characters; use at least 16", len(c.MetricsToken))
+	}
+
+	c.Geocoder = strings.ToLower(get("geocoder"))
+	if c.Geocoder != "off" && c.Geocoder != "pdok" {
+		bad("geocoder", "%q is not off or pdok", c.Geocoder)
+	}
+	c.PDOKURL = get("pdok-url")
+	if c.PDOKURL != "" {
+		if u, err := url.Parse(c.PDOKURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("pdok-url", "%q is not an http(s) address", c.PDOKURL)
+		}
 	}
 
 	c.SMTP = SMTP{Host: get("smtp-host"), Username: get("smtp-username"), Password: get("smtp-password"),

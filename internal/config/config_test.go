@@ -49,12 +49,15 @@ func TestEveryBadValueIsNamed(t *testing.T) {
 		"NOABER_TRUST_PROXY": "perhaps",
 		"NOABER_JOB_WORKERS": "0",
 		"NOABER_SMTP_FROM":   "not an address",
+		"NOABER_GEOCODER":    "google",
+		"NOABER_PDOK_URL":    "ftp://x",
 	})
 	if err == nil {
 		t.Fatal("no error for bad values")
 	}
 	for _, want := range []string{"NOABER_LISTEN", "NOABER_BASE_URL", "NOABER_SECRET_KEY", "NOABER_LOG_LEVEL",
-		"NOABER_SMTP_PORT", "NOABER_SMTP_TLS", "NOABER_TRUST_PROXY", "NOABER_JOB_WORKERS", "NOABER_SMTP_FROM"} {
+		"NOABER_SMTP_PORT", "NOABER_SMTP_TLS", "NOABER_TRUST_PROXY", "NOABER_JOB_WORKERS", "NOABER_SMTP_FROM",
+		"NOABER_GEOCODER", "NOABER_PDOK_URL"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s:\n%v", want, err)
 		}
