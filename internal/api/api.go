@@ -10,12 +10,15 @@ import (
 	"time"
 
 	"github.com/noaber/noaber/internal/account"
+	"github.com/noaber/noaber/internal/help"
 )
 
 // Deps is what the API needs from the rest of the program.
 type Deps struct {
 	Accounts *account.Service
-	Logger   *slog.Logger
+	// Help is the help domain: requests, offers, helper settings, search.
+	Help   *help.Service
+	Logger *slog.Logger
 	// BaseURL is the public address of the instance, e.g. "https://noaber.nl".
 	BaseURL string
 	// TrustProxy says a reverse proxy in front sets X-Forwarded-For, so the
@@ -26,6 +29,7 @@ type Deps struct {
 // Handler serves the JSON API.
 type Handler struct {
 	accounts   *account.Service
+	help       *help.Service
 	log        *slog.Logger
 	baseURL    string
 	trustProxy bool
@@ -40,7 +44,7 @@ func New(d Deps) *Handler {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{accounts: d.Accounts, log: d.Logger, baseURL: d.BaseURL, trustProxy: d.TrustProxy, now: time.Now}
+	return &Handler{accounts: d.Accounts, help: d.Help, log: d.Logger, baseURL: d.BaseURL, trustProxy: d.TrustProxy, now: time.Now}
 }
 
 // route is one line of the route table.
@@ -70,6 +74,26 @@ func (h *Handler) routes() []route {
 		{"PUT /api/v1/me/email", h.authed(h.changeEmail)},
 
 		{"GET /api/v1/users/{id}", h.authed(h.getUser)},
+		{"POST /api/v1/users/{id}/block", h.authed(h.blockUser)},
+		{"DELETE /api/v1/users/{id}/block", h.authed(h.unblockUser)},
+		{"GET /api/v1/me/blocks", h.authed(h.myBlocks)},
+
+		{"GET /api/v1/categories/{id}/template", h.authed(h.requestTemplate)},
+		{"POST /api/v1/requests/preview", h.authed(h.previewRequest)},
+		{"POST /api/v1/requests", h.authed(h.createRequest)},
+		{"GET /api/v1/requests/{id}", h.authed(h.getRequest)},
+		{"PATCH /api/v1/requests/{id}", h.authed(h.patchRequest)},
+		{"POST /api/v1/requests/{id}/cancel", h.authed(h.cancelRequest)},
+		{"GET /api/v1/me/requests", h.authed(h.myRequests)},
+
+		{"GET /api/v1/me/helper-settings", h.authed(h.getHelperSettings)},
+		{"PUT /api/v1/me/helper-settings", h.authed(h.putHelperSettings)},
+		{"POST /api/v1/offers", h.authed(h.createOffer)},
+		{"GET /api/v1/offers/{id}", h.authed(h.getOffer)},
+		{"POST /api/v1/offers/{id}/close", h.authed(h.closeOffer)},
+		{"GET /api/v1/me/offers", h.authed(h.myOffers)},
+
+		{"GET /api/v1/search", h.authed(h.search)},
 	}
 }
 
