@@ -163,10 +163,10 @@ func TestStatusPagesAndPublicPages(t *testing.T) {
 		b.header.Set("Accept-Language", "en")
 		b.get("/nothing/here").expect(t, http.StatusNotFound).has(t, `<html lang="en">`, tr(i18n.EN, "web.error.not_found.title"))
 
-		// Signed in, the home buttons lead to choosing asks and offers.
+		// Signed in, the home buttons lead to asking and to helping.
 		e.member(t, account.SeedUser{Email: "els@example.org"})
 		b.login("els@example.org")
-		b.get("/").expect(t, http.StatusOK).has(t, `href="/me/profile#asks"`, `href="/me/profile#offers"`)
+		b.get("/").expect(t, http.StatusOK).has(t, `id="ask-help" href="/ask"`, `id="offer-help" href="/me/helper"`)
 
 		r := b.get("/robots.txt").expect(t, http.StatusOK).has(t, "Disallow: /people/")
 		if !strings.HasPrefix(r.header.Get("Content-Type"), "text/plain") {

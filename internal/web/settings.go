@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
 	"github.com/noaber/noaber/internal/i18n"
 )
@@ -14,10 +15,33 @@ type settingsPage struct {
 	Active    string
 	SentTo    string
 	Languages []i18n.Lang
+	Blocked   []account.BlockedUser
 }
 
 func (h *Handler) settings(w http.ResponseWriter, r *http.Request, v *visit) error {
-	h.render(w, r, http.StatusOK, "settings", &view{Data: settingsPage{Languages: i18n.Supported}})
+	vw := &view{}
+	q := r.URL.Query()
+	switch {
+	case q.Has("blocked"):
+		vw.Notice = "web.block.done"
+	case q.Has("unblocked"):
+		vw.Notice = "web.unblock.done"
+	case q.Has("position"):
+		vw.Notice = "web.position.saved"
+	}
+	return h.renderSettings(w, r, v, http.StatusOK, vw, settingsPage{})
+}
+
+// renderSettings adds what every settings page shows: the languages and
+// the people the user blocked.
+func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, v *visit, status int, vw *view, p settingsPage) error {
+	blocked, err := h.accounts.BlockedUsers(r.Context(), v.user)
+	if err != nil {
+		return err
+	}
+	p.Languages, p.Blocked = i18n.Supported, blocked
+	vw.Data = p
+	h.render(w, r, status, "settings", vw)
 	return nil
 }
 
@@ -28,17 +52,12 @@ func (h *Handler) changeEmail(w http.ResponseWriter, r *http.Request, v *visit) 
 	err := h.accounts.ChangeEmail(r.Context(), v.user.ID, r.PostFormValue("current_password"), f.get("new_email"))
 	if e, ok := apperr.As(err); ok {
 		status := f.setError(v.lang, e, map[string]string{"current_password": "email_password"})
-		h.render(w, r, status, "settings", &view{Form: f, Data: settingsPage{Active: "email", Languages: i18n.Supported}})
-		return nil
+		return h.renderSettings(w, r, v, status, &view{Form: f}, settingsPage{Active: "email"})
 	}
 	if err != nil {
 		return err
 	}
-	h.render(w, r, http.StatusOK, "settings", &view{
-		Notice: "web.settings.email.sent",
-		Data:   settingsPage{SentTo: f.get("new_email"), Languages: i18n.Supported},
-	})
-	return nil
+	return h.renderSettings(w, r, v, http.StatusOK, &view{Notice: "web.settings.email.sent"}, settingsPage{SentTo: f.get("new_email")})
 }
 
 // changePassword ends every session, this one too (a stolen session must
@@ -48,8 +67,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, v *visi
 	err := h.accounts.ChangePassword(r.Context(), v.user.ID, r.PostFormValue("current_password"), r.PostFormValue("new_password"))
 	if e, ok := apperr.As(err); ok {
 		status := f.setError(v.lang, e, nil)
-		h.render(w, r, status, "settings", &view{Form: f, Data: settingsPage{Active: "password", Languages: i18n.Supported}})
-		return nil
+		return h.renderSettings(w, r, v, status, &view{Form: f}, settingsPage{Active: "password"})
 	}
 	if err != nil {
 		return err

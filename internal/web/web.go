@@ -9,11 +9,13 @@ import (
 	"net/http"
 
 	"github.com/noaber/noaber/internal/account"
+	"github.com/noaber/noaber/internal/help"
 )
 
 // Deps is what the pages need from the rest of the program.
 type Deps struct {
 	Accounts *account.Service
+	Help     *help.Service
 	Logger   *slog.Logger
 	// BaseURL is the public address of the instance, e.g. "https://noaber.nl".
 	BaseURL string
@@ -27,6 +29,7 @@ type Deps struct {
 // Handler serves the pages.
 type Handler struct {
 	accounts      *account.Service
+	help          *help.Service
 	log           *slog.Logger
 	baseURL       string
 	secureCookies bool
@@ -53,7 +56,7 @@ func New(d Deps) (*Handler, error) {
 		return nil, err
 	}
 	return &Handler{
-		accounts: d.Accounts, log: d.Logger, baseURL: d.BaseURL,
+		accounts: d.Accounts, help: d.Help, log: d.Logger, baseURL: d.BaseURL,
 		secureCookies: d.SecureCookies, trustProxy: d.TrustProxy,
 		pages: p, static: st,
 	}, nil
@@ -95,6 +98,24 @@ func (h *Handler) routes() []route {
 		{"GET /me/settings", h.member(h.settings)},
 		{"POST /me/settings/email", h.member(h.changeEmail)},
 		{"POST /me/settings/password", h.member(h.changePassword)},
+		{"POST /me/position", h.member(h.setPosition)},
+		{"POST /people/{id}/block", h.member(h.block)},
+		{"POST /me/blocks/{id}/delete", h.member(h.unblock)},
+
+		{"GET /ask", h.member(h.askForm)},
+		{"POST /ask", h.member(h.ask)},
+		{"GET /requests/{id}", h.member(h.requestView)},
+		{"GET /requests/{id}/edit", h.member(h.requestEditForm)},
+		{"POST /requests/{id}/edit", h.member(h.requestEdit)},
+		{"POST /requests/{id}/cancel", h.member(h.requestCancel)},
+		{"GET /me/help", h.member(h.myHelp)},
+		{"GET /me/helper", h.member(h.helperForm)},
+		{"POST /me/helper", h.member(h.helperSave)},
+		{"GET /offers/new", h.member(h.offerForm)},
+		{"POST /offers/new", h.member(h.offerCreate)},
+		{"GET /offers/{id}", h.member(h.offerView)},
+		{"POST /offers/{id}/close", h.member(h.offerClose)},
+		{"GET /search", h.member(h.search)},
 
 		{"GET /static/", h.static},
 		{"GET /robots.txt", http.HandlerFunc(robots)},

@@ -37,3 +37,28 @@
     });
   });
 })();
+
+// "Use my location": only with a script and the browser's own consent
+// prompt. Without a script the section stays hidden, and the position
+// comes from the postcode.
+(function () {
+  "use strict";
+  var section = document.querySelector("[data-geolocation]");
+  var button = document.getElementById("use-location");
+  if (!section || !button || !("geolocation" in navigator)) {
+    return;
+  }
+  section.hidden = false;
+  var status = document.getElementById("position-status");
+  button.addEventListener("click", function () {
+    button.disabled = true;
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      document.getElementById("position-lat").value = String(pos.coords.latitude);
+      document.getElementById("position-lng").value = String(pos.coords.longitude);
+      document.getElementById("position-form").submit();
+    }, function () {
+      button.disabled = false;
+      status.textContent = button.getAttribute("data-error");
+    }, { enableHighAccuracy: false, timeout: 20000, maximumAge: 600000 });
+  });
+})();
