@@ -77,6 +77,7 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/users/{id}/block", h.authed(h.blockUser)},
 		{"DELETE /api/v1/users/{id}/block", h.authed(h.unblockUser)},
 		{"GET /api/v1/me/blocks", h.authed(h.myBlocks)},
+		{"PUT /api/v1/me/position", h.authed(h.putPosition)},
 
 		{"GET /api/v1/categories/{id}/template", h.authed(h.requestTemplate)},
 		{"POST /api/v1/requests/preview", h.authed(h.previewRequest)},

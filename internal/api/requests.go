@@ -44,7 +44,6 @@ type patchRequestBody struct {
 
 // requestFields maps the service's field names to the body's.
 var requestFields = map[string]string{
-	"category_id":  "category",
 	"when_kind":    "when.kind",
 	"date":         "when.date",
 	"weekday":      "when.weekday",
@@ -52,7 +51,6 @@ var requestFields = map[string]string{
 	"to":           "when.to",
 	"place_kind":   "place.kind",
 	"postcode":     "place.postcode",
-	"house":        "place.house_number",
 	"house_number": "place.house_number",
 }
 
@@ -98,6 +96,11 @@ func bodyFrom(v *help.RequestView) requestBody {
 
 func (h *Handler) requestTemplate(w http.ResponseWriter, r *http.Request, s *session) error {
 	t, err := h.help.Template(r.Context(), lang(r), r.PathValue("id"))
+	if e, ok := apperr.As(err); ok && e.Field("category") != "" {
+		// The category is the path here: an unknown one is a page that
+		// does not exist, not a field to correct.
+		return apperr.NotFound()
+	}
 	if err != nil {
 		return err
 	}
