@@ -118,13 +118,16 @@ type RequestView struct {
 	When       When
 	Town       string
 	DistanceKm int // from the viewer, between snapped cells; 0 = less than 1 km
-	Status     string
-	ShowOnly   bool
-	Seeker     Person
-	Mine       bool   // the viewer asked it
-	Place      string // only for the seeker: "7511 AB 12" or "home"; "" for others
-	ExpiresAt  time.Time
-	CreatedAt  time.Time
+	// HasDistance is false when the viewer has no stored position (then
+	// DistanceKm means nothing and must not be shown).
+	HasDistance bool
+	Status      string
+	ShowOnly    bool
+	Seeker      Person
+	Mine        bool   // the viewer asked it
+	Place       string // only for the seeker: "7511 AB 12" or "home"; "" for others
+	ExpiresAt   time.Time
+	CreatedAt   time.Time
 }
 
 // OfferInput is a concrete offer a helper posts.
@@ -141,12 +144,14 @@ type OfferView struct {
 	Title      string
 	Body       string
 	Town       string
-	DistanceKm int
-	Status     string
-	Helper     Person
-	Mine       bool
-	ExpiresAt  time.Time
-	CreatedAt  time.Time
+	DistanceKm int // from the viewer, between snapped cells; 0 = less than 1 km
+	// HasDistance is false when the viewer has no stored position.
+	HasDistance bool
+	Status      string
+	Helper      Person
+	Mine        bool
+	ExpiresAt   time.Time
+	CreatedAt   time.Time
 }
 
 // Availability says when a helper usually can: [day][part], day 0 =

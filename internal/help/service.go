@@ -2,12 +2,14 @@ package help
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"time"
+	_ "time/tzdata" // Europe/Amsterdam on hosts without a zoneinfo database
 
 	"github.com/noaber/noaber/internal/account"
+	"github.com/noaber/noaber/internal/apperr"
 	"github.com/noaber/noaber/internal/geo"
-	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/store"
 )
@@ -26,92 +28,116 @@ type Service struct {
 	opt      Options
 }
 
-// New returns the help service.
+// ExpireJob is the periodic job that runs ExpireDue.
+const ExpireJob = "help.expire"
+
+// New returns the help service, and registers its periodic expiry job on
+// q (when q is given) so that it runs wherever the queue runs.
 func New(db *store.DB, q *jobs.Queue, accounts *account.Service, resolver *geo.Resolver, opt Options) *Service {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Service{db: db, jobs: q, accounts: accounts, geo: resolver, opt: opt}
+	s := &Service{db: db, jobs: q, accounts: accounts, geo: resolver, opt: opt}
+	if q != nil {
+		q.Periodic(ExpireJob, 10*time.Minute, func(ctx context.Context, _ *jobs.Job) error {
+			_, err := s.ExpireDue(ctx)
+			return err
+		})
+	}
+	return s
 }
 
-var errTodo = errors.New("help: not implemented yet")
+func (s *Service) now() time.Time { return s.opt.Now().UTC().Truncate(time.Microsecond) }
+
+// amsterdam is the time zone of every date and time people type.
+var amsterdam = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		panic(err) // time/tzdata is embedded
+	}
+	return l
+}()
 
 // The contract the pages and the API use. Every error a user should see is
-// an *apperr.Error (keys in catalog help.json); "not found" and "not
-// allowed" are both apperr.NotFound().
+// an *apperr.Error (keys in catalog help.json, field names as in the JSON
+// API: "category", "answers.<question id>", "when_kind", "date", "from",
+// "to", "weekday", "place_kind", "postcode", "house_number", "title",
+// "body", "radius_km", "availability", "quiet_start", "quiet_end",
+// "weekly_max", "paused_until", "categories", "kind", "sort", "limit",
+// "cursor", "words"); "not found" and "not allowed" are both
+// apperr.NotFound().
 
-// Template returns the guided questions for a category.
-func (s *Service) Template(ctx context.Context, lang i18n.Lang, categoryID string) (*Template, error) {
-	return nil, errTodo
+// errNoPosition is the answer when a user has no stored position and the
+// action needs one (asking for help at home, offering, searching).
+func errNoPosition() *apperr.Error {
+	return apperr.New(422, "no_position", "help.no_position")
 }
 
-// Preview counts helpers for categoryID within reach of where the request
-// would be (the seeker's home, or postcode/house for PlaceElsewhere).
-func (s *Service) Preview(ctx context.Context, seeker *account.User, categoryID, placeKind, postcode, house string) (*Preview, error) {
-	return nil, errTodo
+// errClosed is the answer for changing a request or offer that is closed.
+func errClosed(key string) *apperr.Error { return apperr.New(409, "closed", key) }
+
+// position is where a user is, as stored in the users table.
+type position struct {
+	Has              bool
+	Point, Cell      geo.Point
+	Town             string
+	MunicipalityCode string
+	EditionID        string
 }
 
-// CreateRequest posts a request after checking all of in.
-func (s *Service) CreateRequest(ctx context.Context, seeker *account.User, in RequestInput, lang i18n.Lang) (*RequestView, error) {
-	return nil, errTodo
+// userPosition reads the user's own stored position (never one a client
+// sends).
+func userPosition(ctx context.Context, q store.Querier, userID string) (position, error) {
+	var p position
+	var lat, lng, clat, clng sql.NullFloat64
+	err := q.QueryRow(ctx, `SELECT lat, lng, cell_lat, cell_lng, town, municipality_code, edition_id
+		FROM users WHERE id = ?`, userID).Scan(&lat, &lng, &clat, &clng, &p.Town, &p.MunicipalityCode, &p.EditionID)
+	if errors.Is(err, store.ErrNotFound) {
+		return p, apperr.NotFound()
+	}
+	if err != nil {
+		return p, err
+	}
+	if lat.Valid && lng.Valid && clat.Valid && clng.Valid {
+		p.Has = true
+		p.Point = geo.Point{Lat: lat.Float64, Lng: lng.Float64}
+		p.Cell = geo.Point{Lat: clat.Float64, Lng: clng.Float64}
+	}
+	return p, nil
 }
 
-// UpdateRequest changes an open request of the seeker.
-func (s *Service) UpdateRequest(ctx context.Context, seeker *account.User, id string, in RequestInput, lang i18n.Lang) (*RequestView, error) {
-	return nil, errTodo
+// blockedEitherWay reports whether a and b blocked each other in either
+// direction.
+func blockedEitherWay(ctx context.Context, q store.Querier, a, b string) (bool, error) {
+	if a == b {
+		return false, nil
+	}
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM blocks
+		WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)`, a, b, b, a).Scan(&n)
+	return n > 0, err
 }
 
-// CancelRequest cancels an open or matched request of the seeker.
-func (s *Service) CancelRequest(ctx context.Context, seeker *account.User, id string) error {
-	return errTodo
+// blockedSet returns everyone the user blocked or was blocked by.
+func blockedSet(ctx context.Context, q store.Querier, userID string) (map[string]bool, error) {
+	rows, err := q.Query(ctx, `SELECT blocked_id FROM blocks WHERE blocker_id = ?
+		UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?`, userID, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		m[id] = true
+	}
+	return m, rows.Err()
 }
 
-// Request returns one request as viewer may see it.
-func (s *Service) Request(ctx context.Context, viewer *account.User, id string, lang i18n.Lang) (*RequestView, error) {
-	return nil, errTodo
+func displayName(first, surname string, full bool) string {
+	u := account.User{FirstName: first, Surname: surname, ShowFullSurname: full}
+	return u.DisplayName()
 }
-
-// MyRequests lists the viewer's own requests, newest first.
-func (s *Service) MyRequests(ctx context.Context, viewer *account.User, lang i18n.Lang) ([]RequestView, error) {
-	return nil, errTodo
-}
-
-// HelperSettings returns the user's helper settings (defaults when none).
-func (s *Service) HelperSettings(ctx context.Context, user *account.User) (*HelperSettings, error) {
-	return nil, errTodo
-}
-
-// SaveHelperSettings stores the user's helper settings and the categories
-// they offer (also shown on their profile), and updates the helper index.
-func (s *Service) SaveHelperSettings(ctx context.Context, user *account.User, in HelperSettings) error {
-	return errTodo
-}
-
-// CreateOffer posts a concrete offer at the helper's position.
-func (s *Service) CreateOffer(ctx context.Context, helper *account.User, in OfferInput, lang i18n.Lang) (*OfferView, error) {
-	return nil, errTodo
-}
-
-// CloseOffer closes an offer of the helper.
-func (s *Service) CloseOffer(ctx context.Context, helper *account.User, id string) error {
-	return errTodo
-}
-
-// Offer returns one offer as viewer may see it.
-func (s *Service) Offer(ctx context.Context, viewer *account.User, id string, lang i18n.Lang) (*OfferView, error) {
-	return nil, errTodo
-}
-
-// MyOffers lists the viewer's own offers, newest first.
-func (s *Service) MyOffers(ctx context.Context, viewer *account.User, lang i18n.Lang) ([]OfferView, error) {
-	return nil, errTodo
-}
-
-// Search finds requests or offers near the viewer.
-func (s *Service) Search(ctx context.Context, viewer *account.User, q SearchQuery, lang i18n.Lang) (*SearchResult, error) {
-	return nil, errTodo
-}
-
-// ExpireDue expires open requests whose time has passed or that are older
-// than RequestTTL, and offers past their expiry; a periodic job calls it.
-func (s *Service) ExpireDue(ctx context.Context) (int, error) { return 0, errTodo }

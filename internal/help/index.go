@@ -1,0 +1,145 @@
+package help
+
+import (
+	"context"
+	"math"
+	"strings"
+
+	"github.com/noaber/noaber/internal/geo"
+	"github.com/noaber/noaber/internal/store"
+)
+
+// The only engine-specific SQL of the help domain: the spatial indexes
+// (SQLite R*Tree, PostGIS GiST) and the word indexes (FTS5 over stems
+// made in Go, PostgreSQL's tsvector with the 'dutch' configuration).
+
+// rtreePad widens R*Tree boxes a little: the R*Tree stores 32-bit floats,
+// rounded outwards, so a point right on the edge of a box must not fall
+// out. The exact distance check comes after.
+const rtreePad = 1e-4
+
+// metresPerDegree is one degree of latitude, on geo's sphere.
+const metresPerDegree = 6371008.8 * math.Pi / 180
+
+// setWords writes the stems of a request or offer into its FTS5 table
+// (SQLite only: PostgreSQL keeps the tsvector in a generated column).
+// table is requests_fts or offers_fts.
+func setWords(ctx context.Context, tx *store.Tx, table string, seq int64, replace bool, texts ...string) error {
+	if tx.Engine() != store.SQLite {
+		return nil
+	}
+	if replace {
+		if _, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE rowid = ?", seq); err != nil {
+			return err
+		}
+	}
+	_, err := tx.Exec(ctx, "INSERT INTO "+table+" (rowid, stems) VALUES (?, ?)", seq, ftsDocument(texts...))
+	return err
+}
+
+// helperCandidate is a row of the helper index near a point.
+type helperCandidate struct {
+	userID  string
+	point   geo.Point
+	radiusM int
+}
+
+// helpersNear lists the active, unpaused helpers of category cat whose
+// position is within km of p, by the spatial index, then by exact
+// distance.
+func (s *Service) helpersNear(ctx context.Context, cat category, p geo.Point, km float64) ([]helperCandidate, error) {
+	now := s.now()
+	var q string
+	var args []any
+	const common = ` JOIN users u ON u.id = h.user_id AND u.status = 'active'
+		LEFT JOIN helper_settings hs ON hs.user_id = h.user_id
+		WHERE (hs.paused_until IS NULL OR hs.paused_until <= ?)`
+	if s.db.Engine() == store.SQLite {
+		min, max := geo.BBox(p, km)
+		q = `SELECT h.user_id, h.lat, h.lng, h.radius_m FROM helper_rtree t CROSS JOIN helper_index h` + common + `
+			AND h.seq = t.seq AND t.min_cat >= ? AND t.max_cat <= ?
+			AND t.min_lat >= ? AND t.max_lat <= ? AND t.min_lng >= ? AND t.max_lng <= ?`
+		args = []any{now, cat.No, cat.No, min.Lat - rtreePad, max.Lat + rtreePad, min.Lng - rtreePad, max.Lng + rtreePad}
+	} else {
+		// A hair wider than km: PostGIS measures on the spheroid, geo on a
+		// sphere; the exact check below decides, the same on both engines.
+		q = `SELECT h.user_id, h.lat, h.lng, h.radius_m FROM helper_index h` + common + `
+			AND h.category_id = ? AND ST_DWithin(h.geog, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, ?)`
+		args = []any{now, cat.ID, p.Lng, p.Lat, km*1000*1.01 + 10}
+	}
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []helperCandidate
+	for rows.Next() {
+		var c helperCandidate
+		if err := rows.Scan(&c.userID, &c.point.Lat, &c.point.Lng, &c.radiusM); err != nil {
+			return nil, err
+		}
+		if geo.Distance(p, c.point) <= km {
+			out = append(out, c)
+		}
+	}
+	return out, rows.Err()
+}
+
+// searchTable names the parts of a search that differ between requests
+// and offers.
+type searchTable struct {
+	table, alias, rtree, fts, owner, columns, live string
+}
+
+var (
+	requestTable = searchTable{"requests", "r", "requests_rtree", "requests_fts", "seeker_id", requestColumns,
+		"r.status = 'open' AND r.expires_at > ?"}
+	offerTable = searchTable{"offers", "o", "offers_rtree", "offers_fts", "user_id", offerColumns,
+		"o.status = 'active' AND o.expires_at > ?"}
+)
+
+// spatialFilter returns the FROM clause and the first WHERE conditions
+// that find the rows of t whose exact position is within km of p by the
+// spatial index.
+func (s *Service) spatialFilter(t searchTable, p geo.Point, km float64) (from, where string, args []any) {
+	a := t.alias
+	if s.db.Engine() == store.SQLite {
+		min, max := geo.BBox(p, km)
+		// CROSS JOIN makes SQLite start from the R*Tree.
+		return t.rtree + " x CROSS JOIN " + t.table + " " + a,
+			a + ".seq = x.seq AND x.min_lat >= ? AND x.max_lat <= ? AND x.min_lng >= ? AND x.max_lng <= ?",
+			[]any{min.Lat - rtreePad, max.Lat + rtreePad, min.Lng - rtreePad, max.Lng + rtreePad}
+	}
+	// The expression of the requests_geo and offers_geo indexes, as it is
+	// there, so the planner uses them.
+	return t.table + " " + a,
+		"ST_DWithin(ST_SetSRID(ST_MakePoint(" + a + ".lng, " + a + ".lat), 4326)::geography, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, ?)",
+		[]any{p.Lng, p.Lat, km*1000*1.01 + 10}
+}
+
+// wordFilter is the condition for a word search, or "" for none.
+func (s *Service) wordFilter(t searchTable, words string) (string, []any) {
+	if s.db.Engine() == store.SQLite {
+		q := ftsQuery(words)
+		if q == "" {
+			return "", nil
+		}
+		return t.alias + ".seq IN (SELECT rowid FROM " + t.fts + " WHERE " + t.fts + " MATCH ?)", []any{q}
+	}
+	q := tsQuery(words)
+	if q == "" {
+		return "", nil
+	}
+	return t.alias + ".tsv @@ to_tsquery('dutch', ?)", []any{q}
+}
+
+// join puts conditions together with AND.
+func join(conds ...string) string {
+	var out []string
+	for _, c := range conds {
+		if c != "" {
+			out = append(out, c)
+		}
+	}
+	return strings.Join(out, " AND ")
+}
