@@ -117,8 +117,8 @@ func TestAskingWithBadInputIsExplainedAndWritesNothing(t *testing.T) {
 		}{
 			{"long answer on step 2", "2", e.askValues(t, "answer-"+tpl.Questions[0].ID, long), "answer-" + tpl.Questions[0].ID},
 			{"long answer at the end", "4", e.askValues(t, "answer-"+tpl.Questions[0].ID, long), "answer-" + tpl.Questions[0].ID},
-			{"past date", "4", e.askValues(t, "date", past), ""},
-			{"inverted times", "4", e.askValues(t, "from", "16:00", "to", "14:00"), ""},
+			{"past date", "4", e.askValues(t, "date", past), "date"},
+			{"inverted times", "4", e.askValues(t, "from", "16:00", "to", "14:00"), "to"},
 			{"unknown postcode", "3", e.askValues(t, "place", "postcode", "postcode", "9999 ZZ"), "postcode"},
 			{"unknown postcode at the end", "4", e.askValues(t, "place", "postcode", "postcode", "9999 ZZ"), "postcode"},
 			{"unknown category", "2", e.askValues(t, "category", "rocket-science"), "category"},
