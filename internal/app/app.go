@@ -18,6 +18,8 @@ import (
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/api"
 	"github.com/noaber/noaber/internal/config"
+	"github.com/noaber/noaber/internal/geo"
+	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/mail"
 	"github.com/noaber/noaber/internal/server"
@@ -32,6 +34,7 @@ type App struct {
 	DB       *store.DB
 	Jobs     *jobs.Queue
 	Accounts *account.Service
+	Help     *help.Service
 	Handler  http.Handler
 }
 
@@ -100,17 +103,25 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 		}
 		mail.RegisterSender(q, mail.NewSender(sc))
 	}
-	accounts := account.New(db, q, account.Options{BaseURL: cfg.BaseURL, SecretKey: []byte(secret), PasswordMemoryKiB: opt.PasswordMemoryKiB})
+	ro := geo.ResolverOptions{Logger: logger}
+	if cfg.Geocoder == "pdok" {
+		ro.PDOK = geo.NewPDOK(cfg.PDOKURL, nil)
+	}
+	resolver := geo.NewResolver(db, ro)
+	accounts := account.New(db, q, account.Options{BaseURL: cfg.BaseURL, SecretKey: []byte(secret),
+		PasswordMemoryKiB: opt.PasswordMemoryKiB, Resolver: resolver})
+	helpSvc := help.New(db, q, accounts, resolver, help.Options{})
+	accounts.OnPositionChange(help.ReindexHelper)
 	q.Periodic("account.cleanup", time.Hour, func(ctx context.Context, _ *jobs.Job) error { return accounts.Cleanup(ctx) })
 
-	w, err := web.New(web.Deps{Accounts: accounts, Logger: logger, BaseURL: cfg.BaseURL, SecureCookies: cfg.Secure(), TrustProxy: cfg.TrustProxy})
+	w, err := web.New(web.Deps{Accounts: accounts, Help: helpSvc, Logger: logger, BaseURL: cfg.BaseURL, SecureCookies: cfg.Secure(), TrustProxy: cfg.TrustProxy})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	a := api.New(api.Deps{Accounts: accounts, Logger: logger, BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy})
+	a := api.New(api.Deps{Accounts: accounts, Help: helpSvc, Logger: logger, BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy})
 	h := server.New(server.Options{BaseURL: cfg.BaseURL, Logger: logger, DB: db, MetricsToken: cfg.MetricsToken}, w.Register, a.Register)
-	return &App{Config: cfg, Logger: logger, DB: db, Jobs: q, Accounts: accounts, Handler: h}, nil
+	return &App{Config: cfg, Logger: logger, DB: db, Jobs: q, Accounts: accounts, Help: helpSvc, Handler: h}, nil
 }
 
 // logMail stands in for SMTP when none is configured, so that someone

@@ -13,6 +13,7 @@ import (
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/geo"
+	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/store"
 )
@@ -67,7 +68,7 @@ const filledKey = "demo_filled"
 
 // Fill creates the demo town once and returns how many users it made (0
 // when it was there already).
-func Fill(ctx context.Context, db *store.DB, accounts *account.Service) (int, error) {
+func Fill(ctx context.Context, db *store.DB, accounts *account.Service, hs *help.Service) (int, error) {
 	if _, err := db.Setting(ctx, filledKey); err == nil {
 		return 0, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -82,9 +83,14 @@ func Fill(ctx context.Context, db *store.DB, accounts *account.Service) (int, er
 		ON CONFLICT (municipality_code) DO NOTHING`, municipality, EditionID); err != nil {
 		return 0, err
 	}
-	users := People(rand.New(rand.NewPCG(2026, 11)))
-	if _, err := accounts.Seed(ctx, users, Password); err != nil {
+	r := rand.New(rand.NewPCG(2026, 11))
+	users := People(r)
+	ids, err := accounts.Seed(ctx, users, Password)
+	if err != nil {
 		return 0, fmt.Errorf("seed demo users: %w", err)
+	}
+	if err := fillHelp(ctx, accounts, hs, ids, users, r); err != nil {
+		return 0, err
 	}
 	if _, err := db.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
 		filledKey, time.Now().UTC().Format(time.RFC3339)); err != nil {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/demo"
+	"github.com/noaber/noaber/internal/geo"
+	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/store"
@@ -17,15 +19,18 @@ import (
 func TestFillMakesATownOnceAndTheDemoLoginWorks(t *testing.T) {
 	testkit.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		accounts := account.New(db, jobs.New(db, jobs.Options{}), account.Options{SecretKey: []byte("k"), PasswordMemoryKiB: 1024})
-		n, err := demo.Fill(ctx, db, accounts)
+		q := jobs.New(db, jobs.Options{})
+		accounts := account.New(db, q, account.Options{SecretKey: []byte("k"), PasswordMemoryKiB: 1024})
+		hs := help.New(db, q, accounts, geo.NewResolver(db, geo.ResolverOptions{}), help.Options{})
+		accounts.OnPositionChange(help.ReindexHelper)
+		n, err := demo.Fill(ctx, db, accounts, hs)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if n < 250 {
 			t.Fatalf("demo town has %d users, want a few hundred", n)
 		}
-		if again, err := demo.Fill(ctx, db, accounts); err != nil || again != 0 {
+		if again, err := demo.Fill(ctx, db, accounts, hs); err != nil || again != 0 {
 			t.Fatalf("second fill made %d users (%v), want 0", again, err)
 		}
 		var helpers, seekers int
@@ -47,6 +52,19 @@ func TestFillMakesATownOnceAndTheDemoLoginWorks(t *testing.T) {
 		}
 		if p.MemberSince.After(time.Now()) {
 			t.Fatal("member since lies in the future")
+		}
+		// Requests and offers to find, and helpers to find them.
+		res, err := hs.Search(ctx, u, help.SearchQuery{Kind: help.KindRequests, RadiusKm: 10}, i18n.NL)
+		if err != nil || len(res.Requests) < 10 {
+			t.Fatalf("demo search finds %d requests (%v)", len(res.Requests), err)
+		}
+		offers, err := hs.Search(ctx, u, help.SearchQuery{Kind: help.KindOffers, RadiusKm: 10}, i18n.NL)
+		if err != nil || len(offers.Offers) < 5 {
+			t.Fatalf("demo search finds %d offers (%v)", len(offers.Offers), err)
+		}
+		pv, err := hs.Preview(ctx, u, "groceries", help.PlaceHome, "", "")
+		if err != nil || pv.Few {
+			t.Fatalf("demo preview for groceries: %+v %v", pv, err)
 		}
 	})
 }
