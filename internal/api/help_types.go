@@ -147,7 +147,7 @@ type HelpRequest struct {
 	Answers    []RequestAnswer `json:"answers"`
 	When       When            `json:"when"`
 	Town       string          `json:"town"`
-	DistanceKm int             `json:"distance_km"`
+	DistanceKm *int            `json:"distance_km"`
 	Status     string          `json:"status"`
 	ShowOnly   bool            `json:"show_only"`
 	Seeker     PersonRef       `json:"seeker"`
@@ -160,7 +160,7 @@ type HelpRequest struct {
 func requestFrom(v *help.RequestView) HelpRequest {
 	out := HelpRequest{
 		ID: v.ID, Category: categoryRef(v.Category), Title: v.Title, Answers: []RequestAnswer{},
-		When: whenFrom(v.When), Town: v.Town, DistanceKm: v.DistanceKm, Status: v.Status, ShowOnly: v.ShowOnly,
+		When: whenFrom(v.When), Town: v.Town, DistanceKm: distance(v.HasDistance, v.DistanceKm), Status: v.Status, ShowOnly: v.ShowOnly,
 		Seeker: PersonRef{ID: v.Seeker.ID, DisplayName: v.Seeker.DisplayName}, Mine: v.Mine,
 		CreatedAt: timeJSON(v.CreatedAt), ExpiresAt: timeJSON(v.ExpiresAt),
 	}
@@ -189,7 +189,7 @@ type Offer struct {
 	Title      string      `json:"title"`
 	Body       string      `json:"body"`
 	Town       string      `json:"town"`
-	DistanceKm int         `json:"distance_km"`
+	DistanceKm *int        `json:"distance_km"`
 	Status     string      `json:"status"`
 	Helper     PersonRef   `json:"helper"`
 	Mine       bool        `json:"mine"`
@@ -200,7 +200,7 @@ type Offer struct {
 func offerFrom(v *help.OfferView) Offer {
 	return Offer{
 		ID: v.ID, Category: categoryRef(v.Category), Title: v.Title, Body: v.Body, Town: v.Town,
-		DistanceKm: v.DistanceKm, Status: v.Status, Helper: PersonRef{ID: v.Helper.ID, DisplayName: v.Helper.DisplayName},
+		DistanceKm: distance(v.HasDistance, v.DistanceKm), Status: v.Status, Helper: PersonRef{ID: v.Helper.ID, DisplayName: v.Helper.DisplayName},
 		Mine: v.Mine, CreatedAt: timeJSON(v.CreatedAt), ExpiresAt: timeJSON(v.ExpiresAt),
 	}
 }
@@ -281,4 +281,13 @@ func blockedFrom(bs []account.BlockedUser) []BlockedUser {
 		out = append(out, BlockedUser{ID: b.ID, DisplayName: b.DisplayName, Since: timeJSON(b.Since)})
 	}
 	return out
+}
+
+// distance is km, or null when the viewer has no stored position to
+// measure from.
+func distance(has bool, km int) *int {
+	if !has {
+		return nil
+	}
+	return &km
 }
