@@ -2,8 +2,10 @@ package account
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/noaber/noaber/internal/apperr"
@@ -80,6 +82,36 @@ func (s *Service) setLocation(ctx context.Context, tx *store.Tx, userID string, 
 		return err
 	}
 	return s.positionChanged(ctx, tx, userID)
+}
+
+// movesTo reports whether an address change should move the user to loc,
+// counting a real move (to another cell) against the daily limit on moves:
+// editing the postcode back and forth must not become a way to measure
+// distances from many points. A device position is more precise than the
+// address, so it stays unless the address is in another town.
+func (s *Service) movesTo(ctx context.Context, tx *store.Tx, userID string, loc geo.Location) (bool, error) {
+	var source, town string
+	var cellLat, cellLng sql.NullFloat64
+	if err := tx.QueryRow(ctx, "SELECT location_source, town, cell_lat, cell_lng FROM users WHERE id = ?", userID).Scan(&source, &town, &cellLat, &cellLng); err != nil {
+		return false, err
+	}
+	if source == geo.SourceDevice && strings.EqualFold(town, loc.Town) {
+		return false, nil
+	}
+	if cellLat.Valid && (geo.Point{Lat: cellLat.Float64, Lng: cellLng.Float64}) == geo.Snap(loc.Point) {
+		return true, nil // same cell: nothing others could measure changes
+	}
+	if !cellLat.Valid {
+		return true, nil // a first position
+	}
+	over, wait, err := s.exceeded(ctx, tx, positionPerAccount, userID)
+	if err != nil {
+		return false, err
+	}
+	if over {
+		return false, apperr.RateLimited("account.position_rate_limited", "minutes", minutes(wait))
+	}
+	return true, s.record(ctx, tx, positionPerAccount, userID)
 }
 
 // SetDevicePosition stores the position the user's device gave (with the

@@ -159,3 +159,32 @@ func TestDevicePosition(t *testing.T) {
 		}
 	})
 }
+
+func TestMovingByProfileCountsAgainstTheDailyMoves(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		u := e.verifiedUser(t, "mover@example.org")
+		in := account.ProfileInput{FirstName: "Jan", Surname: "Berg", Postcode: "7511 AB"}
+		// Three real moves (another town each time) are fine, the fourth is
+		// refused: walking one's position around must not be a way to
+		// measure distances from many points.
+		for _, town := range []string{"Hengelo", "Enschede", "Hengelo"} {
+			in.Town = town
+			if _, err := e.svc.UpdateProfile(ctx, u.ID, in); err != nil {
+				t.Fatalf("move to %s: %v", town, err)
+			}
+		}
+		in.Town = "Enschede"
+		_, err := e.svc.UpdateProfile(ctx, u.ID, in)
+		wantErr(t, err, "rate_limited", "", "account.position_rate_limited")
+		if got, _ := e.svc.User(ctx, u.ID); got.Town != "Hengelo" {
+			t.Fatalf("refused move was written: %s", got.Town)
+		}
+		// Changing something else keeps working.
+		in.Town, in.Bio = "Hengelo", "Nieuw verhaal"
+		if _, err := e.svc.UpdateProfile(ctx, u.ID, in); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

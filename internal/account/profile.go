@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 
 	"github.com/noaber/noaber/internal/apperr"
-	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/store"
 )
@@ -82,13 +80,11 @@ func (s *Service) UpdateProfile(ctx context.Context, userID string, in ProfileIn
 			}
 		}
 		if located {
-			// A device position is more precise than the address: keep it
-			// unless the address moved the user to another town.
-			var source, town string
-			if err := tx.QueryRow(ctx, "SELECT location_source, town FROM users WHERE id = ?", userID).Scan(&source, &town); err != nil {
+			moved, err := s.movesTo(ctx, tx, userID, loc)
+			if err != nil {
 				return err
 			}
-			if source != geo.SourceDevice || !strings.EqualFold(town, loc.Town) {
+			if moved {
 				return s.setLocation(ctx, tx, userID, loc)
 			}
 		}
