@@ -145,8 +145,10 @@ END;
 CREATE TRIGGER requests_au AFTER UPDATE OF lat, lng ON requests BEGIN
     UPDATE requests_rtree SET min_lat = NEW.lat, max_lat = NEW.lat, min_lng = NEW.lng, max_lng = NEW.lng WHERE seq = NEW.seq;
 END;
+-- A request deleted with its account takes its words along.
 CREATE TRIGGER requests_ad AFTER DELETE ON requests BEGIN
     DELETE FROM requests_rtree WHERE seq = OLD.seq;
+    DELETE FROM requests_fts WHERE rowid = OLD.seq;
 END;
 -- Words stemmed in Go with a Dutch stemmer (SQLite has none); rowid = seq.
 CREATE VIRTUAL TABLE requests_fts USING fts5 (stems, content = '', contentless_delete = 1);
@@ -197,6 +199,7 @@ CREATE TRIGGER offers_au AFTER UPDATE OF lat, lng ON offers BEGIN
 END;
 CREATE TRIGGER offers_ad AFTER DELETE ON offers BEGIN
     DELETE FROM offers_rtree WHERE seq = OLD.seq;
+    DELETE FROM offers_fts WHERE rowid = OLD.seq;
 END;
 CREATE VIRTUAL TABLE offers_fts USING fts5 (stems, content = '', contentless_delete = 1);
 -- end
