@@ -118,6 +118,9 @@ type Category struct {
 	Icon        string
 	Name        string
 	Description string
+	// Position orders the categories; it is also the category's number in
+	// the spatial index of helpers (internal/help).
+	Position int
 }
 
 // SignupInput is what a new user gives.

@@ -115,7 +115,7 @@ func notFound(err error) error {
 // Categories lists the kinds of help in lang (Dutch where a text is
 // missing in lang), in their set order.
 func (s *Service) Categories(ctx context.Context, lang i18n.Lang) ([]Category, error) {
-	rows, err := s.db.Query(ctx, `SELECT c.id, c.icon, COALESCE(t.name, d.name), COALESCE(t.description, d.description)
+	rows, err := s.db.Query(ctx, `SELECT c.id, c.icon, c.position, COALESCE(t.name, d.name), COALESCE(t.description, d.description)
 		FROM categories c
 		JOIN category_texts d ON d.category_id = c.id AND d.lang = ?
 		LEFT JOIN category_texts t ON t.category_id = c.id AND t.lang = ?
@@ -128,7 +128,7 @@ func (s *Service) Categories(ctx context.Context, lang i18n.Lang) ([]Category, e
 	var out []Category
 	for rows.Next() {
 		var c Category
-		if err := rows.Scan(&c.ID, &c.Icon, &c.Name, &c.Description); err != nil {
+		if err := rows.Scan(&c.ID, &c.Icon, &c.Position, &c.Name, &c.Description); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

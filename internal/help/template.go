@@ -90,25 +90,15 @@ type category struct {
 
 // categories lists the platform's categories in lang, in their order.
 func (s *Service) categories(ctx context.Context, lang i18n.Lang) ([]category, error) {
-	rows, err := s.db.Query(ctx, `SELECT c.id, c.icon, c.position, COALESCE(t.name, d.name), COALESCE(t.description, d.description)
-		FROM categories c
-		JOIN category_texts d ON d.category_id = c.id AND d.lang = ?
-		LEFT JOIN category_texts t ON t.category_id = c.id AND t.lang = ?
-		WHERE c.edition_id IS NULL
-		ORDER BY c.position`, string(i18n.Default), string(lang))
+	cats, err := s.accounts.Categories(ctx, lang)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []category
-	for rows.Next() {
-		var c category
-		if err := rows.Scan(&c.ID, &c.Icon, &c.No, &c.Name, &c.Description); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
+	out := make([]category, len(cats))
+	for i, c := range cats {
+		out[i] = category{Category: c, No: c.Position}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // category returns one category, or nil when there is no such category.
