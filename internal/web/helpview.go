@@ -70,14 +70,7 @@ func (v *view) Question(q help.Question) field {
 	if q.Max > 0 {
 		f.Counter = v.T("web.field.bio_counter")
 	}
-	var ids []string
-	if f.Hint != "" {
-		ids = append(ids, id+"-hint")
-	}
-	if f.Error != "" {
-		ids = append(ids, id+"-error")
-	}
-	f.Described = strings.Join(ids, " ")
+	f.describe()
 	return f
 }
 

@@ -150,14 +150,7 @@ func (v *view) Field(id, typ, labelKey string, opts ...string) field {
 	if typ == "password" {
 		f.Value = "" // a password is never sent back
 	}
-	var ids []string
-	if f.Hint != "" {
-		ids = append(ids, id+"-hint")
-	}
-	if f.Error != "" {
-		ids = append(ids, id+"-error")
-	}
-	f.Described = strings.Join(ids, " ")
+	f.describe()
 	return f
 }
 
@@ -275,4 +268,17 @@ func dict(kv ...any) (map[string]any, error) {
 		m[k] = kv[i+1]
 	}
 	return m, nil
+}
+
+// describe points aria-describedby at the field's hint and error, when it
+// has them.
+func (f *field) describe() {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, f.ID+"-hint")
+	}
+	if f.Error != "" {
+		ids = append(ids, f.ID+"-error")
+	}
+	f.Described = strings.Join(ids, " ")
 }
