@@ -47,9 +47,13 @@ func (ss secrets) find(s string) []string {
 // space is how a page or an address may write the space in a postcode.
 const space = `(?:\s|&nbsp;|&#160;|&#xa0;|\x{a0}|%20|\+|\\u00a0)*`
 
-// secretsOf are r's e-mail address, postcode, house number and position.
+// secretsOf are r's e-mail address, full surname (others see an
+// initial), postcode, house number and position.
 func secretsOf(r *resident) secrets {
 	ss := secrets{{"e-mail address", regexp.MustCompile(`(?i)` + regexp.QuoteMeta(r.email))}}
+	if r.surname != "" {
+		ss = append(ss, secret{"surname", regexp.MustCompile(`\b` + regexp.QuoteMeta(r.surname) + `\b`)})
+	}
 	ss = append(ss, addressSecrets("postcode", r.postcode, r.house)...)
 	ss = append(ss, pointSecrets("position", r.pos)...)
 	return append(ss, pointSecrets("grid cell", geo.Snap(r.pos))...)
@@ -114,7 +118,8 @@ var privateKeys = map[string]bool{
 	"postcode": true, "house_number": true, "house": true, "street": true, "email": true,
 }
 
-// jsonKeys returns the private keys anywhere in a JSON document.
+// jsonKeys returns the private keys anywhere in a JSON document, and
+// distances that are not whole kilometres.
 func jsonKeys(body []byte) []string {
 	var v any
 	if json.Unmarshal(body, &v) != nil {
@@ -128,6 +133,10 @@ func jsonKeys(body []byte) []string {
 			for k, e := range x {
 				if privateKeys[strings.ToLower(k)] {
 					found = append(found, path+"."+k)
+				}
+				// Distances are whole kilometres (0: less than 1 km).
+				if f, ok := e.(float64); ok && strings.Contains(strings.ToLower(k), "distance") && f != math.Trunc(f) {
+					found = append(found, fmt.Sprintf("%s.%s (%v, not whole km)", path, k, f))
 				}
 				walk(path+"."+k, e)
 			}
@@ -452,7 +461,7 @@ func TestPrivacySweep(t *testing.T) {
 			secret = append(secret, addressSecrets("postcode of Anna's request elsewhere", w.awayPostcode, w.awayHouse)...)
 			secret = append(secret, pointSecrets("position of Anna's request elsewhere", w.awayPoint)...)
 
-			var all, ownPages strings.Builder
+			var all, ownPages, found strings.Builder
 			fetched := 0
 			sort.Strings(routes)
 			for _, r := range routes {
@@ -467,6 +476,9 @@ func TestPrivacySweep(t *testing.T) {
 						all.WriteString(body)
 						if p.own {
 							ownPages.WriteString(body)
+						}
+						if p.pages {
+							found.WriteString(body)
 						}
 						where := "GET " + next
 						switch {
@@ -497,10 +509,13 @@ func TestPrivacySweep(t *testing.T) {
 			}
 			// The sweep must have seen the others' things, or it proves
 			// nothing; and never Carla's, whom Vera blocked.
-			seen := html.UnescapeString(all.String())
+			seen, searched := html.UnescapeString(all.String()), html.UnescapeString(found.String())
 			for _, s := range append(w.visibleTitles, "Anna G.", "Bram H.") {
 				if !strings.Contains(seen, s) {
 					t.Errorf("no page or answer of the sweep shows %q; the sweep did not see the other residents", s)
+				}
+				if !strings.Contains(searched, s) {
+					t.Errorf("no search of the sweep finds %q; the sweep did not see search results", s)
 				}
 			}
 			for _, s := range w.blockedTitles {
@@ -511,7 +526,7 @@ func TestPrivacySweep(t *testing.T) {
 			// The patterns must find Vera's own postcode and house number
 			// on her own pages, as the pages write them; else they would
 			// miss another's too.
-			for _, what := range []string{"postcode", "house number"} {
+			for _, what := range []string{"postcode", "house number", "surname"} {
 				if !strings.Contains(strings.Join(secretsOf(w.vera).find(ownPages.String()), " "), what+" (") {
 					t.Errorf("the sweep's patterns do not find Vera's own %s on her own pages and answers; they would miss another's", what)
 				}
@@ -603,8 +618,8 @@ func TestSecretPatterns(t *testing.T) {
 			t.Errorf("the patterns find %v in %q", found, s)
 		}
 	}
-	keys := jsonKeys([]byte(`{"id":"x","town":"Enschede","seeker":{"display_name":"A","Postcode":"x"},"items":[{"lat":1}]}`))
-	if strings.Join(keys, " ") != "$.items[0].lat $.seeker.Postcode" {
+	keys := jsonKeys([]byte(`{"id":"x","town":"Enschede","seeker":{"display_name":"A","Postcode":"x"},"items":[{"lat":1,"distance_km":2},{"distance_km":0.4}]}`))
+	if strings.Join(keys, " ") != "$.items[0].lat $.items[1].distance_km (0.4, not whole km) $.seeker.Postcode" {
 		t.Errorf("jsonKeys found %v", keys)
 	}
 }
