@@ -70,11 +70,12 @@ func (r *resident) user(t *testing.T, n *noaber) *account.User {
 // finds it by the word "boodschap" and by distance and sees a town and a
 // rounded distance but no address; a helper in Zwolle, 60 km away, does
 // not find it; the seeker cancels it and it is gone from the search. The
-// asking steps once more in English, after the language switch. Every page
+// asking steps once more in English, after the language switch (on the
+// first engine). Every page
 // is checked with axe and for console errors.
 func TestHelpRequest(t *testing.T) {
 	b := testkit.NewBrowser(t)
-	for _, engine := range testkit.Engines(t) {
+	for i, engine := range testkit.Engines(t) {
 		t.Run(string(engine), func(t *testing.T) {
 			n := startApp(t, testkit.NewDatabaseURL(t, engine))
 			// The seeker and helper A share a grid cell in Enschede, about
@@ -167,7 +168,11 @@ func TestHelpRequest(t *testing.T) {
 			})
 			t.Run("ask-en", func(t *testing.T) {
 				// The browser asks for Dutch; the seeker switches to English
-				// and every step follows.
+				// and every step follows. The texts do not depend on the
+				// engine: once is enough.
+				if i > 0 {
+					t.Skip("the English steps ran on the first engine")
+				}
 				askGroceries(t, b, n, english, i18n.EN, "nl-NL,nl", true)
 			})
 		})
