@@ -63,12 +63,13 @@ func categoryRef(c account.Category) CategoryRef {
 // a small number could point at one neighbour.
 type Preview struct {
 	Few      bool `json:"few"`
+	Many     bool `json:"many"`
 	Count    *int `json:"count"`
 	RadiusKm int  `json:"radius_km"`
 }
 
 func previewFrom(p *help.Preview) Preview {
-	out := Preview{Few: p.Few, RadiusKm: p.RadiusKm}
+	out := Preview{Few: p.Few, Many: p.Many, RadiusKm: p.RadiusKm}
 	if !p.Few {
 		// The rule is the service's; this is a second lock on the door.
 		n := max(p.Count, help.PreviewFew)

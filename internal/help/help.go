@@ -53,7 +53,8 @@ const (
 	DefaultRadiusKm = 2
 	RequestTTL      = 30 * 24 * time.Hour // open requests expire after this at the latest
 	OfferTTL        = 90 * 24 * time.Hour
-	PreviewFew      = 3 // counts below this are shown as "a few"
+	PreviewFew      = 3  // counts below this are shown as "a few"
+	PreviewMax      = 50 // counts from this up are shown as "more than PreviewMax"
 )
 
 // Question is one of the guided questions of a category's template.
@@ -172,7 +173,8 @@ type HelperSettings struct {
 // Preview says how many helpers are within reach for a request.
 type Preview struct {
 	Few      bool // fewer than PreviewFew: say "a few", never the number
-	Count    int  // 0 when Few
+	Many     bool // PreviewMax or more: say "more than PreviewMax"
+	Count    int  // 0 when Few; PreviewMax when Many
 	RadiusKm int
 }
 

@@ -3,6 +3,7 @@ package help
 import (
 	"context"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/noaber/noaber/internal/geo"
@@ -42,12 +43,61 @@ type helperCandidate struct {
 	userID  string
 	point   geo.Point
 	radiusM int
+	km      float64 // from the point searched around
 }
 
-// helpersNear lists the active, unpaused helpers of category cat whose
+// rings are the radii (km) that near-first queries grow through. In a
+// dense city the first ring already holds enough rows; a query never
+// fetches the thousands of helpers within a few km of Amsterdam's centre
+// when it needs the nearest fifty.
+var rings = []float64{0.25, 0.5, 1, 2, 5, 10, 25}
+
+// ringsUpTo returns the rings smaller than km, then km itself.
+func ringsUpTo(km float64) []float64 {
+	var out []float64
+	for _, r := range rings {
+		if r < km {
+			out = append(out, r)
+		}
+	}
+	return append(out, km)
+}
+
+// helpersNear lists, nearest first, up to want active, unpaused helpers of
+// category cat within km of p that pass keep (want <= 0: all of them). It
+// searches the spatial index ring by ring: once a ring holds want helpers,
+// nobody outside it can be nearer.
+func (s *Service) helpersNear(ctx context.Context, cat category, p geo.Point, km float64, want int, keep func(helperCandidate) bool) ([]helperCandidate, error) {
+	var out []helperCandidate
+	for _, r := range ringsUpTo(km) {
+		if want <= 0 {
+			r = km
+		}
+		cands, err := s.helpersWithin(ctx, cat, p, r)
+		if err != nil {
+			return nil, err
+		}
+		out = out[:0]
+		for _, c := range cands {
+			if keep == nil || keep(c) {
+				out = append(out, c)
+			}
+		}
+		if want > 0 && len(out) >= want || r >= km {
+			break
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].km < out[j].km })
+	if want > 0 && len(out) > want {
+		out = out[:want]
+	}
+	return out, nil
+}
+
+// helpersWithin lists the active, unpaused helpers of category cat whose
 // position is within km of p, by the spatial index, then by exact
 // distance.
-func (s *Service) helpersNear(ctx context.Context, cat category, p geo.Point, km float64) ([]helperCandidate, error) {
+func (s *Service) helpersWithin(ctx context.Context, cat category, p geo.Point, km float64) ([]helperCandidate, error) {
 	now := s.now()
 	var q string
 	var args []any
@@ -78,7 +128,7 @@ func (s *Service) helpersNear(ctx context.Context, cat category, p geo.Point, km
 		if err := rows.Scan(&c.userID, &c.point.Lat, &c.point.Lng, &c.radiusM); err != nil {
 			return nil, err
 		}
-		if geo.Distance(p, c.point) <= km {
+		if c.km = geo.Distance(p, c.point); c.km <= km {
 			out = append(out, c)
 		}
 	}

@@ -62,25 +62,21 @@ func (s *Service) Preview(ctx context.Context, seeker *account.User, categoryID,
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
-	cands, err := s.helpersNear(ctx, *cat, p, DefaultRadiusKm)
-	if err != nil {
-		return nil, err
-	}
 	blocked, err := blockedSet(ctx, s.db, seeker.ID)
 	if err != nil {
 		return nil, err
 	}
-	n := 0
-	for _, h := range cands {
-		if h.userID == seeker.ID || blocked[h.userID] {
-			continue
-		}
-		// One row per helper and category, so each helper counts once.
-		if geo.Distance(p, h.point)*1000 <= float64(h.radiusM) {
-			n++
-		}
+	// One row per helper and category, so each helper counts once. Past
+	// PreviewMax the exact number does not matter (and is not fetched).
+	reaches := func(h helperCandidate) bool {
+		return h.userID != seeker.ID && !blocked[h.userID] && h.km*1000 <= float64(h.radiusM)
 	}
-	pv := &Preview{Count: n, RadiusKm: DefaultRadiusKm}
+	cands, err := s.helpersNear(ctx, *cat, p, DefaultRadiusKm, PreviewMax, reaches)
+	if err != nil {
+		return nil, err
+	}
+	n := len(cands)
+	pv := &Preview{Count: n, RadiusKm: DefaultRadiusKm, Many: n >= PreviewMax}
 	if n < PreviewFew {
 		pv.Few, pv.Count = true, 0
 	}
@@ -198,17 +194,41 @@ func (s *Service) Search(ctx context.Context, viewer *account.User, q SearchQuer
 		return nil, errNoPosition()
 	}
 
+	// Nearest first needs only the first rows: look ring by ring, starting
+	// past the cursor, and stop at the first ring that fills the page.
+	radii := []float64{float64(q.RadiusKm)}
+	if q.Sort == SortNearest {
+		radii = radii[:0]
+		for _, r := range ringsUpTo(float64(q.RadiusKm)) {
+			if after == nil || int64(r*1000)*int64(r*1000) > after.Key || r == float64(q.RadiusKm) {
+				radii = append(radii, r)
+			}
+		}
+	}
+	for i, r := range radii {
+		res, full, err := s.searchWithin(ctx, viewer, pos, t, q, r, from, to, after, cats, lang)
+		if err != nil || full || i == len(radii)-1 {
+			return res, err
+		}
+	}
+	panic("unreachable")
+}
+
+// searchWithin is one query of Search: the items within r km of the
+// viewer's cell, after the cursor, in q's order. full reports whether a
+// whole page (and more) was found.
+func (s *Service) searchWithin(ctx context.Context, viewer *account.User, pos position, t searchTable, q SearchQuery,
+	r float64, from, to time.Time, after *cursor, cats map[string]category, lang i18n.Lang) (*SearchResult, bool, error) {
 	// Everything is measured from the viewer's cell, not their exact
 	// position: the results and their order then say nothing finer than
 	// the distances shown. An item whose cell is within R has its exact
 	// position within R + half a cell's diagonal, so the index searches
 	// R + 1 km and the cell distance decides.
 	a := t.alias
-	fromSQL, spatial, args := s.spatialFilter(t, pos.Cell, float64(q.RadiusKm)+1)
+	fromSQL, spatial, args := s.spatialFilter(t, pos.Cell, r+1)
 	kx := metresPerDegree * math.Cos(pos.Cell.Lat*math.Pi/180)
 	dkey := "CAST(ROUND(((" + a + ".cell_lat - ?) * ?) * ((" + a + ".cell_lat - ?) * ?) + ((" + a + ".cell_lng - ?) * ?) * ((" + a + ".cell_lng - ?) * ?)) AS BIGINT)"
 	dargs := []any{pos.Cell.Lat, metresPerDegree, pos.Cell.Lat, metresPerDegree, pos.Cell.Lng, kx, pos.Cell.Lng, kx}
-
 	conds := []string{spatial, t.live, "u.status = 'active'",
 		a + "." + t.owner + " NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = ? UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?)"}
 	args = append(args, s.now(), viewer.ID, viewer.ID)
@@ -229,7 +249,8 @@ func (s *Service) Search(ctx context.Context, viewer *account.User, q SearchQuer
 	inner := "SELECT " + t.columns + ", " + dkey + " AS dkey FROM " + fromSQL + " JOIN users u ON u.id = " + a + "." + t.owner +
 		" WHERE " + join(conds...)
 	outer := []string{"dkey <= ?"}
-	oargs := []any{int64(q.RadiusKm) * 1000 * int64(q.RadiusKm) * 1000}
+	rm := int64(r * 1000)
+	oargs := []any{rm * rm}
 	order := "dkey, seq"
 	if q.Sort == SortNewest {
 		order = "created_at DESC, seq DESC"
@@ -248,7 +269,7 @@ func (s *Service) Search(ctx context.Context, viewer *account.User, q SearchQuer
 	all := append(append(append(dargs, args...), oargs...), q.Limit+1)
 	rows, err := s.db.Query(ctx, sqlText, all...)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer rows.Close()
 	res := &SearchResult{Requests: []RequestView{}, Offers: []OfferView{}}
@@ -266,14 +287,14 @@ func (s *Service) Search(ctx context.Context, viewer *account.User, q SearchQuer
 		if q.Kind == KindRequests {
 			r, err := scanRequest(rows, &key)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			seq, created = r.seq, r.created
 			res.Requests = append(res.Requests, r.finish(viewer.ID, pos, cats, lang))
 		} else {
 			o, err := scanOffer(rows, &key)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			seq, created = o.seq, o.created
 			res.Offers = append(res.Offers, o.finish(viewer.ID, pos, cats))
@@ -283,7 +304,7 @@ func (s *Service) Search(ctx context.Context, viewer *account.User, q SearchQuer
 			last.Key = created.UnixMicro()
 		}
 	}
-	return res, rows.Err()
+	return res, n > q.Limit, rows.Err()
 }
 
 // dateFilter is the condition for requests whose time falls between from

@@ -86,7 +86,7 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 // lose the last commits on power loss; _txlock=immediate so a transaction
 // that reads and then writes takes the write lock up front instead of failing
 // with "database is locked" on upgrade.
-const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
+const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=mmap_size(2147483648)&_pragma=cache_size(-32768)&_txlock=immediate&_time_format=sqlite"
 
 func openSQLite(ctx context.Context, raw string) (*DB, error) {
 	path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite://"), "sqlite:")

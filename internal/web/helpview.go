@@ -144,10 +144,13 @@ func fieldIDs(e *apperr.Error) map[string]string {
 }
 
 // previewText is help.Preview in a sentence: the number only from
-// help.PreviewFew up, "a few" below.
+// help.PreviewFew up, "a few" below, "more than" from help.PreviewMax.
 func previewText(lang i18n.Lang, p *help.Preview, category string) string {
 	if p.Few {
 		return i18n.T(lang, "web.ask.preview.few", "km", p.RadiusKm, "category", category)
+	}
+	if p.Many {
+		return i18n.T(lang, "web.ask.preview.many", "n", help.PreviewMax, "km", p.RadiusKm, "category", category)
 	}
 	return i18n.N(lang, "web.ask.preview.count", p.Count, "km", p.RadiusKm, "category", category)
 }
