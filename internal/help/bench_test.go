@@ -43,6 +43,7 @@ func benchHelpers() int {
 type benchWorld struct {
 	e       *env
 	viewers []*account.User
+	points  map[string]geo.Point // the viewers' positions
 }
 
 // batchInsert writes rows into table in multi-row INSERTs (a million rows
@@ -169,9 +170,14 @@ func newBenchWorld(b *testing.B, engine store.Engine) *benchWorld {
 	}
 	b.Logf("%s: %d helpers, %d requests loaded in %s", engine, n, (n+9)/10, time.Since(t0).Round(time.Second))
 	e := newEnv(&testing.T{}, db)
-	w := &benchWorld{e: e}
+	w := &benchWorld{e: e, points: map[string]geo.Point{}}
 	for i := 0; i < 50; i++ {
-		w.viewers = append(w.viewers, &account.User{ID: fmt.Sprintf("h%07d", rng.IntN(n))})
+		u := &account.User{ID: fmt.Sprintf("h%07d", rng.IntN(n))}
+		var p geo.Point
+		if err := db.QueryRow(ctx, "SELECT lat, lng FROM users WHERE id = ?", u.ID).Scan(&p.Lat, &p.Lng); err != nil {
+			b.Fatal(err)
+		}
+		w.viewers, w.points[u.ID] = append(w.viewers, u), p
 	}
 	return w
 }
@@ -201,7 +207,14 @@ func BenchmarkNearby(b *testing.B) {
 	for _, e := range testkit.Engines(b) {
 		b.Run(string(e), func(b *testing.B) {
 			w := newBenchWorld(b, e)
-			b.Run("helpers-2km", func(b *testing.B) {
+			b.Run("helpers-nearest-20-5km", func(b *testing.B) {
+				timed(b, func(i int) error {
+					v := w.viewers[i%len(w.viewers)]
+					_, err := w.e.help.NearestHelpers(w.e.ctx, benchCats[i%len(benchCats)], w.points[v.ID], 5, 20)
+					return err
+				})
+			})
+			b.Run("preview-count-2km", func(b *testing.B) {
 				timed(b, func(i int) error {
 					_, err := w.e.help.Preview(w.e.ctx, w.viewers[i%len(w.viewers)], benchCats[i%len(benchCats)], help.PlaceHome, "", "")
 					return err

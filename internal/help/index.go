@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/noaber/noaber/internal/geo"
+	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/store"
 )
 
@@ -63,35 +64,78 @@ func ringsUpTo(km float64) []float64 {
 	return append(out, km)
 }
 
-// helpersNear lists, nearest first, up to want active, unpaused helpers of
-// category cat within km of p that pass keep (want <= 0: all of them). It
-// searches the spatial index ring by ring: once a ring holds want helpers,
-// nobody outside it can be nearer.
-func (s *Service) helpersNear(ctx context.Context, cat category, p geo.Point, km float64, want int, keep func(helperCandidate) bool) ([]helperCandidate, error) {
-	var out []helperCandidate
+// NearbyHelper is a helper found near a point, for the dispatcher: who,
+// and how far (exact, for ranking only: never shown to anyone).
+type NearbyHelper struct {
+	UserID string
+	Km     float64
+}
+
+// NearestHelpers lists, nearest first, up to k active, unpaused helpers of
+// categoryID within km of p whose own radius reaches p. It searches the
+// spatial index ring by ring: once a ring holds k helpers, nobody outside
+// it can be nearer, so a dense city costs no more than a village.
+func (s *Service) NearestHelpers(ctx context.Context, categoryID string, p geo.Point, km float64, k int) ([]NearbyHelper, error) {
+	cat, err := s.category(ctx, i18n.Default, categoryID)
+	if err != nil || cat == nil {
+		return nil, err
+	}
+	var found []helperCandidate
 	for _, r := range ringsUpTo(km) {
-		if want <= 0 {
-			r = km
-		}
-		cands, err := s.helpersWithin(ctx, cat, p, r)
+		cands, err := s.helpersWithin(ctx, *cat, p, r)
 		if err != nil {
 			return nil, err
 		}
-		out = out[:0]
+		found = found[:0]
 		for _, c := range cands {
-			if keep == nil || keep(c) {
-				out = append(out, c)
+			if c.km*1000 <= float64(c.radiusM) {
+				found = append(found, c)
 			}
 		}
-		if want > 0 && len(out) >= want || r >= km {
+		if len(found) >= k {
 			break
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].km < out[j].km })
-	if want > 0 && len(out) > want {
-		out = out[:want]
+	sort.Slice(found, func(i, j int) bool { return found[i].km < found[j].km })
+	out := make([]NearbyHelper, 0, min(k, len(found)))
+	for _, c := range found[:min(k, len(found))] {
+		out = append(out, NearbyHelper{UserID: c.userID, Km: c.km})
 	}
 	return out, nil
+}
+
+// countHelpers counts, up to max, the active, unpaused helpers of category
+// cat within km of p whose own radius reaches p, other than seekerID and
+// not blocked with them either way. Every condition is in SQL, so the
+// count stops at max rows however dense the city.
+func (s *Service) countHelpers(ctx context.Context, cat category, p geo.Point, km float64, seekerID string, max int) (int, error) {
+	kx := metresPerDegree * math.Cos(p.Lat*math.Pi/180)
+	// Squared metres on a local flat projection: well within a metre of
+	// the great-circle distance at these ranges.
+	dist2 := "((h.lat - ?) * ?) * ((h.lat - ?) * ?) + ((h.lng - ?) * ?) * ((h.lng - ?) * ?)"
+	dargs := []any{p.Lat, metresPerDegree, p.Lat, metresPerDegree, p.Lng, kx, p.Lng, kx}
+	where := ` JOIN users u ON u.id = h.user_id AND u.status = 'active'
+		LEFT JOIN helper_settings hs ON hs.user_id = h.user_id
+		WHERE (hs.paused_until IS NULL OR hs.paused_until <= ?) AND h.user_id <> ?
+		AND h.user_id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = ? UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?)
+		AND ` + dist2 + ` <= ? AND ` + dist2 + ` <= CAST(h.radius_m AS DOUBLE PRECISION) * h.radius_m`
+	m := km * 1000
+	args := append(append(append([]any{s.now(), seekerID, seekerID, seekerID}, dargs...), m*m), dargs...)
+	var q string
+	if s.db.Engine() == store.SQLite {
+		min, max := geo.BBox(p, km)
+		q = `SELECT h.seq FROM helper_rtree t CROSS JOIN helper_index h` + where + `
+			AND h.seq = t.seq AND t.min_cat >= ? AND t.max_cat <= ?
+			AND t.min_lat >= ? AND t.max_lat <= ? AND t.min_lng >= ? AND t.max_lng <= ?`
+		args = append(args, cat.No, cat.No, min.Lat-rtreePad, max.Lat+rtreePad, min.Lng-rtreePad, max.Lng+rtreePad)
+	} else {
+		q = `SELECT h.seq FROM helper_index h` + where + `
+			AND h.category_id = ? AND ST_DWithin(h.geog, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, ?)`
+		args = append(args, cat.ID, p.Lng, p.Lat, m*1.01+10)
+	}
+	var n int
+	err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM ("+q+" LIMIT ?) x", append(args, max)...).Scan(&n)
+	return n, err
 }
 
 // helpersWithin lists the active, unpaused helpers of category cat whose

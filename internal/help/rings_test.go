@@ -76,3 +76,36 @@ func TestNearestFirstAcrossRings(t *testing.T) {
 		}
 	})
 }
+
+func TestNearestHelpersRanksByDistanceWithinTheirReach(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		home := geo.Point{Lat: 52.2215, Lng: 6.8937}
+		var want []string
+		// Helpers at 0.1, 0.3, ..., 2.9 km north; default radius 2 km, so
+		// those past 2 km do not reach.
+		for i := 0; i < 15; i++ {
+			u := e.user(geo.Point{Lat: home.Lat + (0.1+0.2*float64(i))/111.2, Lng: home.Lng}, "groceries")
+			if 0.1+0.2*float64(i) <= 2 {
+				want = append(want, u.ID)
+			}
+		}
+		e.user(geo.Point{Lat: home.Lat, Lng: home.Lng + 0.001}, "pets") // another kind of help
+		got, err := e.help.NearestHelpers(e.ctx, "groceries", home, 5, 6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 6 {
+			t.Fatalf("got %d helpers, want 6", len(got))
+		}
+		for i, h := range got {
+			if h.UserID != want[i] {
+				t.Fatalf("rank %d: %s at %.2f km, want %s", i, h.UserID, h.Km, want[i])
+			}
+		}
+		all, err := e.help.NearestHelpers(e.ctx, "groceries", home, 5, 100)
+		if err != nil || len(all) != len(want) {
+			t.Fatalf("all in reach: %d (%v), want %d", len(all), err, len(want))
+		}
+	})
+}

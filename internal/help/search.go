@@ -62,20 +62,12 @@ func (s *Service) Preview(ctx context.Context, seeker *account.User, categoryID,
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
-	blocked, err := blockedSet(ctx, s.db, seeker.ID)
-	if err != nil {
-		return nil, err
-	}
 	// One row per helper and category, so each helper counts once. Past
 	// PreviewMax the exact number does not matter (and is not fetched).
-	reaches := func(h helperCandidate) bool {
-		return h.userID != seeker.ID && !blocked[h.userID] && h.km*1000 <= float64(h.radiusM)
-	}
-	cands, err := s.helpersNear(ctx, *cat, p, DefaultRadiusKm, PreviewMax, reaches)
+	n, err := s.countHelpers(ctx, *cat, p, DefaultRadiusKm, seeker.ID, PreviewMax)
 	if err != nil {
 		return nil, err
 	}
-	n := len(cands)
 	pv := &Preview{Count: n, RadiusKm: DefaultRadiusKm, Many: n >= PreviewMax}
 	if n < PreviewFew {
 		pv.Few, pv.Count = true, 0
