@@ -51,7 +51,7 @@ type helperCandidate struct {
 // dense city the first ring already holds enough rows; a query never
 // fetches the thousands of helpers within a few km of Amsterdam's centre
 // when it needs the nearest fifty.
-var rings = []float64{0.25, 0.5, 1, 2, 5, 10, 25}
+var rings = []float64{0.5, 2, 5, 10, 25}
 
 // ringsUpTo returns the rings smaller than km, then km itself.
 func ringsUpTo(km float64) []float64 {
