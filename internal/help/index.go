@@ -64,6 +64,10 @@ func ringsUpTo(km float64) []float64 {
 	return append(out, km)
 }
 
+// bandY is where latitude lat of category cat lies on helper_rtree's y
+// axis: each category has a band of its own (see migration 002).
+func bandY(cat category, lat float64) float64 { return lat + 10*float64(cat.No) }
+
 // NearbyHelper is a helper found near a point, for the dispatcher: who,
 // and how far (exact, for ranking only: never shown to anyone).
 type NearbyHelper struct {
@@ -125,9 +129,8 @@ func (s *Service) countHelpers(ctx context.Context, cat category, p geo.Point, k
 	if s.db.Engine() == store.SQLite {
 		min, max := geo.BBox(p, km)
 		q = `SELECT h.seq FROM helper_rtree t CROSS JOIN helper_index h` + where + `
-			AND h.seq = t.seq AND t.min_cat >= ? AND t.max_cat <= ?
-			AND t.min_lat >= ? AND t.max_lat <= ? AND t.min_lng >= ? AND t.max_lng <= ?`
-		args = append(args, cat.No, cat.No, min.Lat-rtreePad, max.Lat+rtreePad, min.Lng-rtreePad, max.Lng+rtreePad)
+			AND h.seq = t.seq AND t.min_y >= ? AND t.max_y <= ? AND t.min_lng >= ? AND t.max_lng <= ?`
+		args = append(args, bandY(cat, min.Lat)-rtreePad, bandY(cat, max.Lat)+rtreePad, min.Lng-rtreePad, max.Lng+rtreePad)
 	} else {
 		q = `SELECT h.seq FROM helper_index h` + where + `
 			AND h.category_id = ? AND ST_DWithin(h.geog, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, ?)`
@@ -151,9 +154,8 @@ func (s *Service) helpersWithin(ctx context.Context, cat category, p geo.Point, 
 	if s.db.Engine() == store.SQLite {
 		min, max := geo.BBox(p, km)
 		q = `SELECT h.user_id, h.lat, h.lng, h.radius_m FROM helper_rtree t CROSS JOIN helper_index h` + common + `
-			AND h.seq = t.seq AND t.min_cat >= ? AND t.max_cat <= ?
-			AND t.min_lat >= ? AND t.max_lat <= ? AND t.min_lng >= ? AND t.max_lng <= ?`
-		args = []any{now, cat.No, cat.No, min.Lat - rtreePad, max.Lat + rtreePad, min.Lng - rtreePad, max.Lng + rtreePad}
+			AND h.seq = t.seq AND t.min_y >= ? AND t.max_y <= ? AND t.min_lng >= ? AND t.max_lng <= ?`
+		args = []any{now, bandY(cat, min.Lat) - rtreePad, bandY(cat, max.Lat) + rtreePad, min.Lng - rtreePad, max.Lng + rtreePad}
 	} else {
 		// A hair wider than km: PostGIS measures on the spheroid, geo on a
 		// sphere; the exact check below decides, the same on both engines.
