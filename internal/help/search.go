@@ -197,13 +197,14 @@ func (s *Service) Search(ctx context.Context, viewer *account.User, q SearchQuer
 			}
 		}
 	}
-	for i, r := range radii {
-		res, full, err := s.searchWithin(ctx, viewer, pos, t, q, r, from, to, after, cats, lang)
-		if err != nil || full || i == len(radii)-1 {
+	last := len(radii) - 1
+	for _, r := range radii[:last] {
+		if res, full, err := s.searchWithin(ctx, viewer, pos, t, q, r, from, to, after, cats, lang); err != nil || full {
 			return res, err
 		}
 	}
-	panic("unreachable")
+	res, _, err := s.searchWithin(ctx, viewer, pos, t, q, radii[last], from, to, after, cats, lang)
+	return res, err
 }
 
 // searchWithin is one query of Search: the items within r km of the
