@@ -84,6 +84,9 @@ func (s *Service) NearestHelpers(ctx context.Context, categoryID string, p geo.P
 	if err != nil || cat == nil {
 		return nil, err
 	}
+	if s.db.Engine() == store.Postgres {
+		return s.nearestHelpersKNN(ctx, *cat, p, km, k)
+	}
 	var found []helperCandidate
 	for _, r := range ringsUpTo(km) {
 		cands, err := s.helpersWithin(ctx, *cat, p, r)
@@ -106,6 +109,38 @@ func (s *Service) NearestHelpers(ctx context.Context, categoryID string, p geo.P
 		out = append(out, NearbyHelper{UserID: c.userID, Km: c.km})
 	}
 	return out, nil
+}
+
+// nearestHelpersKNN is NearestHelpers on PostgreSQL: its GiST index walks
+// the helpers in order of distance (KNN), so one query does what the rings
+// do on SQLite.
+func (s *Service) nearestHelpersKNN(ctx context.Context, cat category, p geo.Point, km float64, k int) ([]NearbyHelper, error) {
+	rows, err := s.db.Query(ctx, `SELECT h.user_id, h.lat, h.lng, h.radius_m FROM helper_index h
+		JOIN users u ON u.id = h.user_id AND u.status = 'active'
+		LEFT JOIN helper_settings hs ON hs.user_id = h.user_id
+		WHERE (hs.paused_until IS NULL OR hs.paused_until <= ?) AND h.category_id = ?
+		AND ST_DWithin(h.geog, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, ?)
+		AND ST_DWithin(h.geog, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, h.radius_m + 10)
+		ORDER BY h.geog <-> ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography LIMIT ?`,
+		s.now(), cat.ID, p.Lng, p.Lat, km*1000*1.01+10, p.Lng, p.Lat, p.Lng, p.Lat, k+5)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []NearbyHelper{}
+	for rows.Next() {
+		var c helperCandidate
+		if err := rows.Scan(&c.userID, &c.point.Lat, &c.point.Lng, &c.radiusM); err != nil {
+			return nil, err
+		}
+		// The same exact check as on SQLite decides (PostGIS measures on
+		// the spheroid, geo on a sphere).
+		if d := geo.Distance(p, c.point); d <= km && d*1000 <= float64(c.radiusM) && len(out) < k {
+			out = append(out, NearbyHelper{UserID: c.userID, Km: d})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Km < out[j].Km })
+	return out, rows.Err()
 }
 
 // countHelpers counts, up to max, the active, unpaused helpers of category
