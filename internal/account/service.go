@@ -33,6 +33,7 @@ type Service struct {
 	jobs  *jobs.Queue
 	opt   Options
 	hooks []PositionHook
+	cats  categoryCache
 }
 
 // New returns the account service.

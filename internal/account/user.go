@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/noaber/noaber/internal/apperr"
@@ -112,9 +113,45 @@ func notFound(err error) error {
 	return err
 }
 
+// categoriesTTL is how long the category list is kept in memory: it is
+// read on nearly every page and search, and changes only when an operator
+// edits it (another instance then follows within this time).
+const categoriesTTL = time.Minute
+
+type categoryCache struct {
+	mu     sync.Mutex
+	byLang map[i18n.Lang]cachedCategories
+}
+
+type cachedCategories struct {
+	at   time.Time
+	cats []Category
+}
+
 // Categories lists the kinds of help in lang (Dutch where a text is
-// missing in lang), in their set order.
+// missing in lang), in their set order. Callers must not change the slice.
 func (s *Service) Categories(ctx context.Context, lang i18n.Lang) ([]Category, error) {
+	now := time.Now()
+	s.cats.mu.Lock()
+	c, ok := s.cats.byLang[lang]
+	s.cats.mu.Unlock()
+	if ok && now.Sub(c.at) < categoriesTTL {
+		return c.cats, nil
+	}
+	cats, err := s.loadCategories(ctx, lang)
+	if err != nil {
+		return nil, err
+	}
+	s.cats.mu.Lock()
+	if s.cats.byLang == nil {
+		s.cats.byLang = map[i18n.Lang]cachedCategories{}
+	}
+	s.cats.byLang[lang] = cachedCategories{at: now, cats: cats}
+	s.cats.mu.Unlock()
+	return cats, nil
+}
+
+func (s *Service) loadCategories(ctx context.Context, lang i18n.Lang) ([]Category, error) {
 	rows, err := s.db.Query(ctx, `SELECT c.id, c.icon, c.position, COALESCE(t.name, d.name), COALESCE(t.description, d.description)
 		FROM categories c
 		JOIN category_texts d ON d.category_id = c.id AND d.lang = ?
