@@ -109,3 +109,28 @@ func TestNearestHelpersRanksByDistanceWithinTheirReach(t *testing.T) {
 		}
 	})
 }
+
+// Items of an account that is no longer active (suspended, removed) are not
+// found, without their owner being joined to every candidate row.
+func TestSearchSkipsInactiveOwners(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		home := geo.Point{Lat: 52.2215, Lng: 6.8937}
+		viewer := e.user(home)
+		active, gone := e.user(home), e.user(home)
+		e.request(active, groceries("Blijft zichtbaar"))
+		e.request(gone, groceries("Verdwijnt"))
+		if _, err := db.Exec(e.ctx, "UPDATE users SET status = 'suspended' WHERE id = ?", gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, sort := range []string{help.SortNearest, help.SortNewest} {
+			res, err := e.help.Search(e.ctx, viewer, help.SearchQuery{Sort: sort}, i18n.NL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Requests) != 1 || res.Requests[0].Title != "Blijft zichtbaar" {
+				t.Fatalf("%s: got %d requests", sort, len(res.Requests))
+			}
+		}
+	})
+}

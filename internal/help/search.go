@@ -222,7 +222,9 @@ func (s *Service) searchWithin(ctx context.Context, viewer *account.User, pos po
 	kx := metresPerDegree * math.Cos(pos.Cell.Lat*math.Pi/180)
 	dkey := "CAST(ROUND(((" + a + ".cell_lat - ?) * ?) * ((" + a + ".cell_lat - ?) * ?) + ((" + a + ".cell_lng - ?) * ?) * ((" + a + ".cell_lng - ?) * ?)) AS BIGINT)"
 	dargs := []any{pos.Cell.Lat, metresPerDegree, pos.Cell.Lat, metresPerDegree, pos.Cell.Lng, kx, pos.Cell.Lng, kx}
-	conds := []string{spatial, t.live, "u.status = 'active'",
+	// Inactive owners by a small subquery (a partial index holds them), so
+	// that ranking needs no join: names are joined for the page's rows only.
+	conds := []string{spatial, t.live, a + "." + t.owner + " NOT IN (SELECT id FROM users WHERE status <> 'active')",
 		a + "." + t.owner + " NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = ? UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?)"}
 	args = append(args, s.now(), viewer.ID, viewer.ID)
 	if q.CategoryID != "" {
@@ -239,7 +241,7 @@ func (s *Service) searchWithin(ctx context.Context, viewer *account.User, pos po
 		args = append(args, dargs...)
 	}
 
-	inner := "SELECT " + t.columns + ", " + dkey + " AS dkey FROM " + fromSQL + " JOIN users u ON u.id = " + a + "." + t.owner +
+	inner := "SELECT " + a + ".seq AS seq, " + a + ".created_at AS created_at, " + dkey + " AS dkey FROM " + fromSQL +
 		" WHERE " + join(conds...)
 	outer := []string{"dkey <= ?"}
 	rm := int64(r * 1000)
@@ -258,7 +260,9 @@ func (s *Service) searchWithin(ctx context.Context, viewer *account.User, pos po
 			oargs = append(oargs, at, at, after.Seq)
 		}
 	}
-	sqlText := "SELECT * FROM (" + inner + ") q WHERE " + join(outer...) + " ORDER BY " + order + " LIMIT ?"
+	ranked := "SELECT seq, created_at, dkey FROM (" + inner + ") q WHERE " + join(outer...) + " ORDER BY " + order + " LIMIT ?"
+	sqlText := "SELECT " + t.columns + ", p.dkey FROM (" + ranked + ") p JOIN " + t.table + " " + a + " ON " + a + ".seq = p.seq" +
+		" JOIN users u ON u.id = " + a + "." + t.owner + " ORDER BY p." + strings.ReplaceAll(order, ", ", ", p.")
 	all := append(append(append(dargs, args...), oargs...), q.Limit+1)
 	rows, err := s.db.Query(ctx, sqlText, all...)
 	if err != nil {
