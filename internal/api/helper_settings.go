@@ -16,16 +16,6 @@ func (h *Handler) getHelperSettings(w http.ResponseWriter, r *http.Request, s *s
 	return nil
 }
 
-type helperSettingsBody struct {
-	Categories   []string            `json:"categories"`
-	RadiusKm     float64             `json:"radius_km"`
-	Availability map[string][]string `json:"availability"`
-	QuietStart   string              `json:"quiet_start"`
-	QuietEnd     string              `json:"quiet_end"`
-	WeeklyMax    int                 `json:"weekly_max"`
-	PausedUntil  *string             `json:"paused_until"`
-}
-
 // availability reads {"mon": ["morning"], ...}; a day that is absent is
 // a day the helper cannot.
 func availability(m map[string][]string) (help.Availability, error) {
@@ -56,7 +46,7 @@ days:
 
 // putHelperSettings replaces all of the caller's helper settings.
 func (h *Handler) putHelperSettings(w http.ResponseWriter, r *http.Request, s *session) error {
-	var b helperSettingsBody
+	var b HelperSettings
 	if err := decode(w, r, &b); err != nil {
 		return err
 	}
