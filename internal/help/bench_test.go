@@ -43,7 +43,6 @@ func benchHelpers() int {
 type benchWorld struct {
 	e       *env
 	viewers []*account.User
-	points  map[string]geo.Point // the viewers' positions
 }
 
 // batchInsert writes rows into table in multi-row INSERTs (a million rows
@@ -170,14 +169,13 @@ func newBenchWorld(b *testing.B, engine store.Engine) *benchWorld {
 	}
 	b.Logf("%s: %d helpers, %d requests loaded in %s", engine, n, (n+9)/10, time.Since(t0).Round(time.Second))
 	e := newEnv(&testing.T{}, db)
-	w := &benchWorld{e: e, points: map[string]geo.Point{}}
+	w := &benchWorld{e: e}
 	for i := 0; i < 50; i++ {
-		u := &account.User{ID: fmt.Sprintf("h%07d", rng.IntN(n))}
-		var p geo.Point
-		if err := db.QueryRow(ctx, "SELECT lat, lng FROM users WHERE id = ?", u.ID).Scan(&p.Lat, &p.Lng); err != nil {
+		u, err := e.acc.User(ctx, fmt.Sprintf("h%07d", rng.IntN(n)))
+		if err != nil {
 			b.Fatal(err)
 		}
-		w.viewers, w.points[u.ID] = append(w.viewers, u), p
+		w.viewers = append(w.viewers, u)
 	}
 	return w
 }
@@ -210,7 +208,7 @@ func BenchmarkNearby(b *testing.B) {
 			b.Run("helpers-nearest-20-5km", func(b *testing.B) {
 				timed(b, func(i int) error {
 					v := w.viewers[i%len(w.viewers)]
-					_, err := w.e.help.NearestHelpers(w.e.ctx, benchCats[i%len(benchCats)], w.points[v.ID], 5, 20)
+					_, err := w.e.help.NearestHelpers(w.e.ctx, benchCats[i%len(benchCats)], v.Position, 5, 20)
 					return err
 				})
 			})

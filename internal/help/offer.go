@@ -37,10 +37,7 @@ func (s *Service) CreateOffer(ctx context.Context, helper *account.User, in Offe
 	if !validText(body, MaxOfferBody) {
 		c.Add("body", "help.body_too_long", "max", MaxOfferBody)
 	}
-	pos, err := userPosition(ctx, s.db, helper.ID)
-	if err != nil {
-		return nil, err
-	}
+	pos := positionOf(helper)
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
@@ -144,10 +141,7 @@ func (s *Service) Offer(ctx context.Context, viewer *account.User, id string, la
 			return nil, notFoundOr(err)
 		}
 	}
-	pos, err := userPosition(ctx, s.db, viewer.ID)
-	if err != nil {
-		return nil, err
-	}
+	pos := positionOf(viewer)
 	cats, err := s.categoryMap(ctx, lang)
 	if err != nil {
 		return nil, err
@@ -158,10 +152,7 @@ func (s *Service) Offer(ctx context.Context, viewer *account.User, id string, la
 
 // MyOffers lists the viewer's own offers, newest first (at most MaxMine).
 func (s *Service) MyOffers(ctx context.Context, viewer *account.User, lang i18n.Lang) ([]OfferView, error) {
-	pos, err := userPosition(ctx, s.db, viewer.ID)
-	if err != nil {
-		return nil, err
-	}
+	pos := positionOf(viewer)
 	cats, err := s.categoryMap(ctx, lang)
 	if err != nil {
 		return nil, err

@@ -119,10 +119,7 @@ func (s *Service) checkRequest(ctx context.Context, seeker *account.User, in Req
 	now := s.now()
 	out.when = s.checkWhen(&c, in, now)
 
-	pos, err := userPosition(ctx, s.db, seeker.ID)
-	if err != nil {
-		return nil, err
-	}
+	pos := positionOf(seeker)
 	out.edition = pos.EditionID
 	switch in.PlaceKind {
 	case PlaceHome:
@@ -492,10 +489,7 @@ func (s *Service) Request(ctx context.Context, viewer *account.User, id string, 
 			return nil, notFoundOr(err)
 		}
 	}
-	pos, err := userPosition(ctx, s.db, viewer.ID)
-	if err != nil {
-		return nil, err
-	}
+	pos := positionOf(viewer)
 	cats, err := s.categoryMap(ctx, lang)
 	if err != nil {
 		return nil, err
@@ -517,10 +511,7 @@ const MaxMine = 200
 // MyRequests lists the viewer's own requests, newest first (at most
 // MaxMine).
 func (s *Service) MyRequests(ctx context.Context, viewer *account.User, lang i18n.Lang) ([]RequestView, error) {
-	pos, err := userPosition(ctx, s.db, viewer.ID)
-	if err != nil {
-		return nil, err
-	}
+	pos := positionOf(viewer)
 	cats, err := s.categoryMap(ctx, lang)
 	if err != nil {
 		return nil, err

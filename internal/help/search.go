@@ -42,10 +42,7 @@ func (s *Service) Preview(ctx context.Context, seeker *account.User, categoryID,
 	var p geo.Point
 	switch placeKind {
 	case PlaceHome:
-		pos, err := userPosition(ctx, s.db, seeker.ID)
-		if err != nil {
-			return nil, err
-		}
+		pos := positionOf(seeker)
 		if !pos.Has {
 			c.Add("place_kind", "help.no_position")
 		}
@@ -178,10 +175,7 @@ func (s *Service) Search(ctx context.Context, viewer *account.User, q SearchQuer
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
-	pos, err := userPosition(ctx, s.db, viewer.ID)
-	if err != nil {
-		return nil, err
-	}
+	pos := positionOf(viewer)
 	if !pos.Has {
 		return nil, errNoPosition()
 	}

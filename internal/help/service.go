@@ -85,8 +85,16 @@ type position struct {
 	EditionID        string
 }
 
-// userPosition reads the user's own stored position (never one a client
-// sends).
+// positionOf is where u is, as stored (never a point a client sends). The
+// pages and the API read the user afresh for every request, so the rules
+// here take the position from it instead of reading it again.
+func positionOf(u *account.User) position {
+	return position{Has: u.HasPosition, Point: u.Position, Cell: u.Cell, Town: u.Town,
+		MunicipalityCode: u.MunicipalityCode, EditionID: u.EditionID}
+}
+
+// userPosition reads a user's stored position by id (for the helper index
+// hook, which runs inside the transaction that moved the user).
 func userPosition(ctx context.Context, q store.Querier, userID string) (position, error) {
 	var p position
 	var lat, lng, clat, clng sql.NullFloat64
@@ -116,25 +124,6 @@ func blockedEitherWay(ctx context.Context, q store.Querier, a, b string) (bool, 
 	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM blocks
 		WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)`, a, b, b, a).Scan(&n)
 	return n > 0, err
-}
-
-// blockedSet returns everyone the user blocked or was blocked by.
-func blockedSet(ctx context.Context, q store.Querier, userID string) (map[string]bool, error) {
-	rows, err := q.Query(ctx, `SELECT blocked_id FROM blocks WHERE blocker_id = ?
-		UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?`, userID, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	m := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		m[id] = true
-	}
-	return m, rows.Err()
 }
 
 func displayName(first, surname string, full bool) string {
