@@ -96,16 +96,16 @@ func (s *Service) allow(ctx context.Context, tx *store.Tx, subjects map[limit]st
 // events. A periodic job calls it.
 func (s *Service) Cleanup(ctx context.Context) error {
 	now := s.now()
-	for _, q := range []string{
-		"DELETE FROM sessions WHERE expires_at < ?",
-		"DELETE FROM email_tokens WHERE expires_at < ?",
-		"DELETE FROM rate_events WHERE at < ?",
+	for _, c := range []struct {
+		query string
+		cut   time.Time
+	}{
+		{"DELETE FROM sessions WHERE expires_at < ?", now},
+		{"DELETE FROM email_tokens WHERE expires_at < ?", now},
+		// The longest rate-limit window is an hour; a day keeps a margin.
+		{"DELETE FROM rate_events WHERE at < ?", now.Add(-24 * time.Hour)},
 	} {
-		cut := now
-		if q == "DELETE FROM rate_events WHERE at < ?" {
-			cut = now.Add(-24 * time.Hour)
-		}
-		if _, err := s.db.Exec(ctx, q, cut); err != nil {
+		if _, err := s.db.Exec(ctx, c.query, c.cut); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/noaber/noaber/internal/apperr"
@@ -19,12 +20,13 @@ const (
 
 // dummyHash is checked when an address has no account, so that a login
 // takes as long for an unknown address as for a wrong password.
-var dummyHash string
+var (
+	dummyOnce sync.Once
+	dummyHash string
+)
 
 func (s *Service) dummy() string {
-	if dummyHash == "" {
-		dummyHash, _ = s.hashPassword("not a real password")
-	}
+	dummyOnce.Do(func() { dummyHash, _ = s.hashPassword("not a real password") })
 	return dummyHash
 }
 
