@@ -1,11 +1,16 @@
 # make test: installs what the tests need (PostgreSQL, Chromium, axe-core)
 # when missing, starts PostgreSQL, and runs every test on SQLite and on
 # PostgreSQL, with the race detector.
+SHELL := /bin/bash
+
 .PHONY: test run build vet bench
 
 test:
 	@set -e; deps=$$(bash scripts/test-deps.sh | tail -n 1); \
-	env $$deps go test -race -count=1 -timeout 20m ./...
+	log=$${TMPDIR:-/tmp}/noaber-test.log; \
+	env $$deps go test -race -count=1 -timeout 10m ./... 2>&1 | tee $$log; \
+	status=$${PIPESTATUS[0]}; \
+	if [ $$status -ne 0 ]; then bash scripts/test-digest.sh $$log; exit $$status; fi
 
 run:
 	go run ./cmd/noaber serve --demo

@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -17,11 +18,13 @@ func TestConcurrentLoginsForUnknownAddresses(t *testing.T) {
 	testkit.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		var wg sync.WaitGroup
+		// Each login for an address and from a client of its own: the
+		// rate limits (per account, per client) are not what is tested.
 		for i := 0; i < 8; i++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, _, err := e.svc.Login(context.Background(), "nobody@example.org", "some password", "192.0.2.50", "", account.WebSession)
+				_, _, err := e.svc.Login(context.Background(), fmt.Sprintf("nobody%d@example.org", i), "some password", fmt.Sprintf("192.0.2.%d", 50+i), "", account.WebSession)
 				wantErr(t, err, "login_failed", "", "account.login_failed")
 			}()
 		}

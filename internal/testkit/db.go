@@ -92,7 +92,13 @@ func NewDatabaseURL(t testing.TB, e store.Engine) string {
 			return
 		}
 		defer a.Close()
-		a.Exec("DROP SCHEMA " + schema + " CASCADE")
+		// Bounded: a connection left open in a transaction must fail
+		// the run with a message, not hang it.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := a.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
 	})
 	u, err := url.Parse(base)
 	if err != nil {
