@@ -10,15 +10,20 @@ import (
 	"time"
 
 	"github.com/noaber/noaber/internal/account"
+	"github.com/noaber/noaber/internal/dispatch"
 	"github.com/noaber/noaber/internal/help"
+	"github.com/noaber/noaber/internal/notify"
 )
 
 // Deps is what the API needs from the rest of the program.
 type Deps struct {
 	Accounts *account.Service
 	// Help is the help domain: requests, offers, helper settings, search.
-	Help   *help.Service
-	Logger *slog.Logger
+	Help *help.Service
+	// Dispatch invites helpers; Notify keeps the in-app notifications.
+	Dispatch *dispatch.Service
+	Notify   *notify.Service
+	Logger   *slog.Logger
 	// BaseURL is the public address of the instance, e.g. "https://noaber.nl".
 	BaseURL string
 	// TrustProxy says a reverse proxy in front sets X-Forwarded-For, so the

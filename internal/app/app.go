@@ -18,10 +18,12 @@ import (
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/api"
 	"github.com/noaber/noaber/internal/config"
+	"github.com/noaber/noaber/internal/dispatch"
 	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/mail"
+	"github.com/noaber/noaber/internal/notify"
 	"github.com/noaber/noaber/internal/server"
 	"github.com/noaber/noaber/internal/store"
 	"github.com/noaber/noaber/internal/web"
@@ -35,6 +37,8 @@ type App struct {
 	Jobs     *jobs.Queue
 	Accounts *account.Service
 	Help     *help.Service
+	Dispatch *dispatch.Service
+	Notify   *notify.Service
 	Handler  http.Handler
 }
 
@@ -112,16 +116,23 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 		PasswordMemoryKiB: opt.PasswordMemoryKiB, Resolver: resolver})
 	helpSvc := help.New(db, q, accounts, resolver, help.Options{})
 	accounts.OnPositionChange(help.ReindexHelper)
+	weights, err := dispatch.ParseWeights(cfg.DispatchWeights)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("--dispatch-weights (NOABER_DISPATCH_WEIGHTS): %w", err)
+	}
+	dispatcher := dispatch.New(db, q, accounts, helpSvc, dispatch.Options{Weights: weights, Logger: logger})
+	notifications := notify.New(db, nil)
 	q.Periodic("account.cleanup", time.Hour, func(ctx context.Context, _ *jobs.Job) error { return accounts.Cleanup(ctx) })
 
-	w, err := web.New(web.Deps{Accounts: accounts, Help: helpSvc, Logger: logger, BaseURL: cfg.BaseURL, SecureCookies: cfg.Secure(), TrustProxy: cfg.TrustProxy})
+	w, err := web.New(web.Deps{Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Logger: logger, BaseURL: cfg.BaseURL, SecureCookies: cfg.Secure(), TrustProxy: cfg.TrustProxy})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	a := api.New(api.Deps{Accounts: accounts, Help: helpSvc, Logger: logger, BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy})
+	a := api.New(api.Deps{Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Logger: logger, BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy})
 	h := server.New(server.Options{BaseURL: cfg.BaseURL, Logger: logger, DB: db, MetricsToken: cfg.MetricsToken}, w.Register, a.Register)
-	return &App{Config: cfg, Logger: logger, DB: db, Jobs: q, Accounts: accounts, Help: helpSvc, Handler: h}, nil
+	return &App{Config: cfg, Logger: logger, DB: db, Jobs: q, Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Handler: h}, nil
 }
 
 // logMail stands in for SMTP when none is configured, so that someone

@@ -31,7 +31,11 @@ type Config struct {
 	// PDOK's Locatieserver for the exact address first).
 	Geocoder string
 	PDOKURL  string
-	SMTP     SMTP
+	// DispatchWeights ranks the helpers the dispatcher invites:
+	// "distance=1,fit=1,reliability=2,fairness=0.5" (checked by
+	// dispatch.ParseWeights when the app starts).
+	DispatchWeights string
+	SMTP            SMTP
 }
 
 // SMTP is the outgoing mail server. With no Host, mails are written to the
@@ -58,6 +62,7 @@ var settings = []setting{
 	{"log-level", "NOABER_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"log-format", "NOABER_LOG_FORMAT", "text", "text or json"},
 	{"job-workers", "NOABER_JOB_WORKERS", "4", "background jobs run at once by this instance"},
+	{"dispatch-weights", "NOABER_DISPATCH_WEIGHTS", "", "how the dispatcher ranks helpers, e.g. distance=1,fit=1,reliability=2,fairness=0.5 (default: those)"},
 	{"metrics-token", "NOABER_METRICS_TOKEN", "", "bearer token that /metrics asks for (empty: /metrics is open)"},
 	{"geocoder", "NOABER_GEOCODER", "off", "off (postcode table and towns) or pdok (PDOK Locatieserver first)"},
 	{"pdok-url", "NOABER_PDOK_URL", "", "PDOK Locatieserver base URL (default: PDOK's own)"},
@@ -176,6 +181,8 @@ func parse(get func(string) string) (Config, error) {
 			bad("pdok-url", "%q is not an http(s) address", c.PDOKURL)
 		}
 	}
+
+	c.DispatchWeights = get("dispatch-weights")
 
 	c.SMTP = SMTP{Host: get("smtp-host"), Username: get("smtp-username"), Password: get("smtp-password"),
 		From: get("smtp-from"), TLS: strings.ToLower(get("smtp-tls"))}

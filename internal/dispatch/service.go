@@ -3,6 +3,10 @@ package dispatch
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"log/slog"
 	"time"
 
@@ -26,7 +30,33 @@ func DefaultEditionSettings() EditionSettings {
 
 // ParseWeights reads weights written as "distance=1,fit=1,reliability=2,fairness=0.5";
 // parts left out keep their default.
-func ParseWeights(s string) (Weights, error) { return DefaultWeights(), nil }
+func ParseWeights(s string) (Weights, error) {
+	w := DefaultWeights()
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, val, ok := strings.Cut(part, "=")
+		f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if !ok || err != nil || f < 0 || f > 100 || math.IsNaN(f) {
+			return w, fmt.Errorf("%q is not name=number with a number from 0 to 100", part)
+		}
+		switch strings.TrimSpace(name) {
+		case "distance":
+			w.Distance = f
+		case "fit":
+			w.Fit = f
+		case "reliability":
+			w.Reliability = f
+		case "fairness":
+			w.Fairness = f
+		default:
+			return w, fmt.Errorf("%q: the weights are distance, fit, reliability and fairness", name)
+		}
+	}
+	return w, nil
+}
 
 // New returns the dispatcher; it registers its jobs on q and its hooks on
 // helpSvc.

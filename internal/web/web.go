@@ -9,13 +9,17 @@ import (
 	"net/http"
 
 	"github.com/noaber/noaber/internal/account"
+	"github.com/noaber/noaber/internal/dispatch"
 	"github.com/noaber/noaber/internal/help"
+	"github.com/noaber/noaber/internal/notify"
 )
 
 // Deps is what the pages need from the rest of the program.
 type Deps struct {
 	Accounts *account.Service
 	Help     *help.Service
+	Dispatch *dispatch.Service
+	Notify   *notify.Service
 	Logger   *slog.Logger
 	// BaseURL is the public address of the instance, e.g. "https://noaber.nl".
 	BaseURL string
