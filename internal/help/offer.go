@@ -182,13 +182,31 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	now := s.now()
 	var n int64
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE requests SET status = ?, closed_at = ?, updated_at = ?
-			WHERE status = ? AND expires_at <= ?`, StatusExpired, now, now, StatusOpen, now)
+		rows, err := tx.Query(ctx, `UPDATE requests SET status = ?, closed_at = ?, updated_at = ?
+			WHERE status = ? AND expires_at <= ? RETURNING id`, StatusExpired, now, now, StatusOpen, now)
 		if err != nil {
 			return err
 		}
-		a, _ := res.RowsAffected()
-		res, err = tx.Exec(ctx, `UPDATE offers SET status = ?, updated_at = ? WHERE status = ? AND expires_at <= ?`,
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(ids) > 0 && s.hooks.Closed != nil {
+			if err := s.hooks.Closed(ctx, tx, ids); err != nil {
+				return err
+			}
+		}
+		a := int64(len(ids))
+		res, err := tx.Exec(ctx, `UPDATE offers SET status = ?, updated_at = ? WHERE status = ? AND expires_at <= ?`,
 			OfferClosed, now, OfferActive, now)
 		if err != nil {
 			return err

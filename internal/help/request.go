@@ -316,7 +316,17 @@ func (s *Service) CreateRequest(ctx context.Context, seeker *account.User, in Re
 			expiry(r.when, now), now, now).Scan(&seq); err != nil {
 			return err
 		}
-		return setWords(ctx, tx, "requests_fts", seq, false, r.title, r.body)
+		if err := setWords(ctx, tx, "requests_fts", seq, false, r.title, r.body); err != nil {
+			return err
+		}
+		if s.hooks.Posted == nil {
+			return nil
+		}
+		t, err := DispatchTarget(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return s.hooks.Posted(ctx, tx, t)
 	})
 	if err != nil {
 		return nil, err
@@ -393,9 +403,14 @@ func (s *Service) CancelRequest(ctx context.Context, seeker *account.User, id st
 			return err
 		}
 		now := s.now()
-		_, err = tx.Exec(ctx, "UPDATE requests SET status = ?, closed_at = ?, updated_at = ? WHERE seq = ?",
-			StatusCancelled, now, now, st.seq)
-		return err
+		if _, err = tx.Exec(ctx, "UPDATE requests SET status = ?, closed_at = ?, updated_at = ? WHERE seq = ?",
+			StatusCancelled, now, now, st.seq); err != nil {
+			return err
+		}
+		if s.hooks.Closed != nil {
+			return s.hooks.Closed(ctx, tx, []string{id})
+		}
+		return nil
 	})
 }
 

@@ -26,6 +26,7 @@ type Service struct {
 	accounts *account.Service
 	geo      *geo.Resolver
 	opt      Options
+	hooks    RequestHooks
 }
 
 // ExpireJob is the periodic job that runs ExpireDue.

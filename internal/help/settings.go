@@ -18,8 +18,11 @@ const (
 	DefaultQuietStart = "21:00"
 	DefaultQuietEnd   = "08:00"
 	DefaultWeeklyMax  = 5
-	MinWeeklyMax      = 1
-	MaxWeeklyMax      = 50
+	// The default quiet hours in minutes after midnight.
+	DefaultQuietStartMinutes = 21 * 60
+	DefaultQuietEndMinutes   = 8 * 60
+	MinWeeklyMax             = 1
+	MaxWeeklyMax             = 50
 )
 
 // allAvailable is every part of every day, the default.

@@ -139,6 +139,14 @@ func (db *DB) Stats() sql.DBStats { return db.write.Stats() }
 
 // Querier is what both *DB and *Tx offer, so domain functions can run
 // inside or outside a transaction.
+// Placeholders returns n comma-separated placeholders for an IN list.
+func Placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
+
 type Querier interface {
 	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
 	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
