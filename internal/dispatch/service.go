@@ -2,10 +2,10 @@ package dispatch
 
 import (
 	"fmt"
+	"log/slog"
 	"math"
 	"strconv"
 	"strings"
-	"log/slog"
 	"time"
 
 	"github.com/noaber/noaber/internal/account"
@@ -73,4 +73,3 @@ func New(db *store.DB, q *jobs.Queue, accounts *account.Service, helpSvc *help.S
 
 // Weights returns the ranking weights in use.
 func (s *Service) Weights() Weights { return s.opt.Weights }
-
