@@ -55,6 +55,10 @@ type view struct {
 	Form    *form
 	Notice  string // catalog key of an "it worked" message
 	Data    any
+	// Unread is the badge on the notifications link; Coordinator shows
+	// the link to the coordinator pages (see header.go).
+	Unread      int
+	Coordinator bool
 }
 
 // T translates key into the page's language.
@@ -166,6 +170,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if name != "home" && name != "house_rules" {
 		vw.NoIndex = true
 	}
+	h.header(r, vw)
 	t, ok := h.pages.byName[name]
 	var buf bytes.Buffer
 	var err error

@@ -10,6 +10,8 @@ type requestPage struct {
 	Request *help.RequestView
 	// ConfirmCancel asks the seeker whether to really cancel.
 	ConfirmCancel bool
+	// Progress is the search for a helper, for the seeker only.
+	Progress *progressBlock
 }
 
 // requestView shows a request: to the seeker with its place and the
@@ -20,7 +22,17 @@ func (h *Handler) requestView(w http.ResponseWriter, r *http.Request, v *visit) 
 	if err != nil {
 		return err
 	}
-	vw := &view{Data: requestPage{Request: rv}}
+	page := requestPage{Request: rv}
+	if rv.Mine {
+		page.Progress = h.progress(r.Context(), v, rv.ID, rv.Status == help.StatusOpen)
+		// The seeker has seen how the search goes.
+		if h.notify != nil {
+			if err := h.notify.MarkReadAbout(r.Context(), v.user.ID, rv.ID); err != nil {
+				return err
+			}
+		}
+	}
+	vw := &view{Data: page}
 	if rv.Mine {
 		switch {
 		case r.URL.Query().Has("posted"):

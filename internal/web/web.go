@@ -34,6 +34,8 @@ type Deps struct {
 type Handler struct {
 	accounts      *account.Service
 	help          *help.Service
+	dispatch      *dispatch.Service
+	notify        *notify.Service
 	log           *slog.Logger
 	baseURL       string
 	secureCookies bool
@@ -60,7 +62,7 @@ func New(d Deps) (*Handler, error) {
 		return nil, err
 	}
 	return &Handler{
-		accounts: d.Accounts, help: d.Help, log: d.Logger, baseURL: d.BaseURL,
+		accounts: d.Accounts, help: d.Help, dispatch: d.Dispatch, notify: d.Notify, log: d.Logger, baseURL: d.BaseURL,
 		secureCookies: d.SecureCookies, trustProxy: d.TrustProxy,
 		pages: p, static: st,
 	}, nil
@@ -120,6 +122,19 @@ func (h *Handler) routes() []route {
 		{"GET /offers/{id}", h.member(h.offerView)},
 		{"POST /offers/{id}/close", h.member(h.offerClose)},
 		{"GET /search", h.member(h.search)},
+
+		{"GET /notifications", h.member(h.notifications)},
+		{"POST /notifications/read", h.member(h.notificationsRead)},
+		{"GET /invitations", h.member(h.invitations)},
+		{"GET /invitations/{id}", h.member(h.invitationView)},
+		{"POST /invitations/{id}/accept", h.member(h.invitationAccept)},
+		{"POST /invitations/{id}/decline", h.member(h.invitationDecline)},
+		{"GET /coordinator", h.member(h.coordinator)},
+		{"GET /coordinator/requests/{id}", h.member(h.coordinatorRequest)},
+		{"POST /coordinator/requests/{id}/resolve", h.member(h.coordinatorResolve)},
+		{"POST /coordinator/requests/{id}/retry", h.member(h.coordinatorRetry)},
+		{"GET /coordinator/editions/{id}/settings", h.member(h.editionSettingsForm)},
+		{"POST /coordinator/editions/{id}/settings", h.member(h.editionSettingsSave)},
 
 		{"GET /static/", h.static},
 		{"GET /robots.txt", http.HandlerFunc(robots)},
