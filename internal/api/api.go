@@ -35,6 +35,8 @@ type Deps struct {
 type Handler struct {
 	accounts   *account.Service
 	help       *help.Service
+	dispatch   *dispatch.Service
+	notify     *notify.Service
 	log        *slog.Logger
 	baseURL    string
 	trustProxy bool
@@ -49,7 +51,7 @@ func New(d Deps) *Handler {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{accounts: d.Accounts, help: d.Help, log: d.Logger, baseURL: d.BaseURL, trustProxy: d.TrustProxy, now: time.Now}
+	return &Handler{accounts: d.Accounts, help: d.Help, dispatch: d.Dispatch, notify: d.Notify, log: d.Logger, baseURL: d.BaseURL, trustProxy: d.TrustProxy, now: time.Now}
 }
 
 // route is one line of the route table.
@@ -100,6 +102,21 @@ func (h *Handler) routes() []route {
 		{"GET /api/v1/me/offers", h.authed(h.myOffers)},
 
 		{"GET /api/v1/search", h.authed(h.search)},
+
+		{"GET /api/v1/invitations", h.authed(h.listInvitations)},
+		{"GET /api/v1/invitations/{id}", h.authed(h.getInvitation)},
+		{"POST /api/v1/invitations/{id}/accept", h.authed(h.acceptInvitation)},
+		{"POST /api/v1/invitations/{id}/decline", h.authed(h.declineInvitation)},
+		{"GET /api/v1/requests/{id}/progress", h.authed(h.requestProgress)},
+		{"GET /api/v1/notifications", h.authed(h.listNotifications)},
+		{"POST /api/v1/notifications/read", h.authed(h.markNotificationsRead)},
+
+		{"GET /api/v1/escalations", h.authed(h.listEscalations)},
+		{"GET /api/v1/requests/{id}/dispatch", h.authed(h.explainDispatch)},
+		{"POST /api/v1/escalations/{request_id}/resolve", h.authed(h.resolveEscalation)},
+		{"POST /api/v1/escalations/{request_id}/retry", h.authed(h.retryEscalation)},
+		{"GET /api/v1/editions/{id}/dispatch-settings", h.authed(h.getDispatchSettings)},
+		{"PUT /api/v1/editions/{id}/dispatch-settings", h.authed(h.putDispatchSettings)},
 	}
 }
 
