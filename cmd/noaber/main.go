@@ -39,6 +39,7 @@ func init() {
 		{"admin", "admin create --email ADDRESS [flags] < password", "create the first platform admin (password on standard input)", runAdmin},
 		{"geo", "geo import FILE [--format auto|geonames|csv] [flags]", "load a postcode table (PC4 or PC6 with coordinates) for finding where people live", runGeo},
 		{"backup", "backup --out FILE [flags]", "write a consistent copy of the live database (SQLite: VACUUM INTO; PostgreSQL: pg_dump)", runBackup},
+		{"simulate", "simulate [--seed N] [--helpers N] [--requests N] [--days N] [--weights W] [--batch N] [--answer-minutes N] [--max-km KM] [--escalate-hours N] [--json]", "run the dispatcher on a made-up town with a fake clock and report match rate, speed and fairness", runSimulate},
 		{"version", "version", "print the version", runVersion},
 	}
 }
