@@ -234,7 +234,9 @@ func (rep *Report) String() string {
 		s.Batch, s.AnswerMinutes, s.MaxKm, s.EscalateHours)
 	fmt.Fprintf(&b, "weights: distance=%g,fit=%g,reliability=%g,fairness=%g\n\n", wt.Distance, wt.Fit, wt.Reliability, wt.Fairness)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	pct := func(n int) string { return fmt.Sprintf("%d\t(%.0f%%)", n, 100*float64(n)/float64(max(1, rep.Requests))) }
+	pct := func(n int) string {
+		return fmt.Sprintf("%d\t(%.0f%%)", n, 100*float64(n)/float64(max(1, rep.Requests)))
+	}
 	row := func(name, value string) { fmt.Fprintf(tw, "%s\t%s\n", name, value) }
 	row("requests", fmt.Sprint(rep.Requests))
 	row("matched", pct(rep.Matched))
