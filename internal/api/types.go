@@ -173,11 +173,13 @@ func progressFrom(requestID string, p *dispatch.Progress) Progress {
 	return out
 }
 
-// Notification is one entry of the caller's notification list.
+// Notification is one entry of the caller's notification list. The
+// stored ref is a key against writing one twice (for an escalation it
+// holds a moment too); a client gets the ids it can open instead.
 type Notification struct {
 	ID           string  `json:"id"`
 	Kind         string  `json:"kind"`
-	Ref          string  `json:"ref"`
+	InvitationID *string `json:"invitation_id"`
 	RequestID    *string `json:"request_id"`
 	RequestTitle *string `json:"request_title"`
 	CreatedAt    string  `json:"created_at"`
@@ -193,10 +195,14 @@ type Notifications struct {
 func notificationsFrom(unread int, ns []notify.Notification) Notifications {
 	out := Notifications{Unread: unread, Items: make([]Notification, 0, len(ns))}
 	for _, n := range ns {
-		out.Items = append(out.Items, Notification{
-			ID: n.ID, Kind: n.Kind, Ref: n.Ref, RequestID: optString(n.RequestID),
+		item := Notification{
+			ID: n.ID, Kind: n.Kind, RequestID: optString(n.RequestID),
 			RequestTitle: optString(n.RequestTitle), CreatedAt: timeJSON(n.CreatedAt), Read: n.Read,
-		})
+		}
+		if n.Kind == notify.Invitation || n.Kind == notify.InvitationWithdrawn {
+			item.InvitationID = optString(n.Ref)
+		}
+		out.Items = append(out.Items, item)
 	}
 	return out
 }
