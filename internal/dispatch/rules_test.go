@@ -261,4 +261,3 @@ func TestEscalationAfterTheDeadline(t *testing.T) {
 		_ = helpers
 	})
 }
-
