@@ -15,12 +15,16 @@ import (
 )
 
 func runAdmin(ctx context.Context, args []string, env *cliEnv) error {
+	if len(args) > 0 && args[0] == "grant" {
+		return runGrant(ctx, args[1:], env)
+	}
 	if len(args) == 0 || args[0] != "create" {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
 			fmt.Fprintln(env.stdout, "Usage: noaber admin create --email ADDRESS --first-name NAME --surname NAME --postcode '1234 AB' --town TOWN [flags] < password")
+			fmt.Fprintln(env.stdout, "       noaber admin grant --email ADDRESS --edition SLUG --role coordinator|moderator")
 			return nil
 		}
-		return errors.New("usage: noaber admin create --email ADDRESS ... (see noaber admin create --help)")
+		return errors.New("usage: noaber admin create --email ADDRESS ... or noaber admin grant --email ADDRESS --edition SLUG --role coordinator (see noaber admin --help)")
 	}
 	fs := newFlags("admin", env)
 	var in account.SignupInput
@@ -60,5 +64,35 @@ func runAdmin(ctx context.Context, args []string, env *cliEnv) error {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "admin %s created (id %s)\n", u.Email, u.ID)
+	return nil
+}
+
+// runGrant gives an existing account a role in an edition, e.g. makes a
+// municipality's neighbourhood worker a coordinator of its edition.
+func runGrant(ctx context.Context, args []string, env *cliEnv) error {
+	fs := newFlags("admin grant", env)
+	email := fs.String("email", "", "e-mail address of the account (required)")
+	edition := fs.String("edition", "nederland", "slug of the edition")
+	role := fs.String("role", account.RoleCoordinator, "coordinator or moderator")
+	read := config.Flags(fs, env.getenv)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("--email is required")
+	}
+	cfg, err := read()
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	a, err := app.New(ctx, cfg, app.NewLogger(cfg), app.Options{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.Accounts.GrantRole(ctx, *email, *edition, *role); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "%s is now %s of edition %s\n", *email, *role, *edition)
 	return nil
 }
