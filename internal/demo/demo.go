@@ -92,6 +92,11 @@ func Fill(ctx context.Context, db *store.DB, accounts *account.Service, hs *help
 	if err := fillHelp(ctx, accounts, hs, ids, users, r); err != nil {
 		return 0, err
 	}
+	// The demo login also coordinates the edition, so that a newcomer
+	// sees the coordinator's pages (escalations, how dispatch ranked).
+	if err := accounts.GrantRole(ctx, LoginEmail, "zutphen", account.RoleCoordinator); err != nil {
+		return 0, err
+	}
 	if _, err := db.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
 		filledKey, time.Now().UTC().Format(time.RFC3339)); err != nil {
 		return 0, err

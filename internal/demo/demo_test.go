@@ -66,6 +66,10 @@ func TestFillMakesATownOnceAndTheDemoLoginWorks(t *testing.T) {
 		if err != nil || pv.Few {
 			t.Fatalf("demo preview for groceries: %+v %v", pv, err)
 		}
+		// The demo login coordinates the Zutphen edition.
+		if ok, err := accounts.HasRole(ctx, u, demo.EditionID, account.RoleCoordinator); err != nil || !ok {
+			t.Fatalf("demo login is not a coordinator of %s (%v)", demo.EditionName, err)
+		}
 	})
 }
 
