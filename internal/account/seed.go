@@ -42,6 +42,10 @@ func (s *Service) Seed(ctx context.Context, users []SeedUser, password string) (
 			if su.Locale == "" {
 				su.Locale = i18n.Default
 			}
+			// Stored as sign-up stores it, so logins and lookups find it.
+			if email, ok := NormalizeEmail(su.Email); ok {
+				su.Email = email
+			}
 			if _, err := tx.Exec(ctx, `INSERT INTO users (id, edition_id, email, email_verified_at, password_hash, first_name, surname,
 				postcode, house_number, town, bio, locale, role, status, rules_version, rules_accepted_at, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
