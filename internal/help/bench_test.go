@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/noaber/noaber/internal/account"
+	"github.com/noaber/noaber/internal/dispatch"
 	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/i18n"
+	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/store"
 	"github.com/noaber/noaber/internal/testkit"
 )
@@ -233,6 +235,69 @@ func BenchmarkNearby(b *testing.B) {
 					})
 				})
 			}
+		})
+	}
+}
+
+// BenchmarkDispatchFirstInvitation measures the dispatcher's hot path on
+// the same world: a request is posted and its first invitation written
+// (the post, the dispatch.start job: candidates from the spatial index,
+// their settings and recent invitations, ranking, the invitation and its
+// notification). It lives here to share the world with BenchmarkNearby.
+func BenchmarkDispatchFirstInvitation(b *testing.B) {
+	for _, engine := range testkit.Engines(b) {
+		b.Run(string(engine), func(b *testing.B) {
+			w := newBenchWorld(b, engine)
+			e := w.e
+			q := jobs.New(e.db, jobs.Options{Now: e.clk.now})
+			resolver := geo.NewResolver(e.db, geo.ResolverOptions{})
+			h := help.New(e.db, q, e.acc, resolver, help.Options{Now: e.clk.now})
+			dispatch.New(e.db, q, e.acc, h, dispatch.Options{Now: e.clk.now})
+			// Every question of every category answered.
+			answers := map[string]string{}
+			for _, c := range benchCats {
+				tpl, err := h.Template(e.ctx, i18n.NL, c)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, q := range tpl.Questions {
+					answers[q.ID] = "Iets bij de supermarkt"
+				}
+			}
+			in := help.RequestInput{WhenKind: help.WhenFlexible, PlaceKind: help.PlaceHome}
+			// In a sparse world some requests find nobody within reach
+			// (and escalate): the share that got an invitation is reported.
+			invited := 0
+			var postDur []time.Duration
+			defer func() {
+				b.ReportMetric(float64(invited)/float64(b.N), "invited/op")
+				sort.Slice(postDur, func(i, j int) bool { return postDur[i] < postDur[j] })
+				b.ReportMetric(float64(postDur[len(postDur)/2].Microseconds()), "post-p50-µs")
+				b.ReportMetric(float64(postDur[len(postDur)*99/100].Microseconds()), "post-p99-µs")
+			}()
+			timed(b, func(i int) error {
+				in.CategoryID = benchCats[i%len(benchCats)]
+				in.Answers = map[string]string{}
+				tpl, _ := h.Template(e.ctx, i18n.NL, in.CategoryID)
+				for _, q := range tpl.Questions {
+					in.Answers[q.ID] = answers[q.ID]
+				}
+				t0 := time.Now()
+				v, err := h.CreateRequest(e.ctx, w.viewers[i%len(w.viewers)], in, i18n.NL)
+				if err != nil {
+					return err
+				}
+				postDur = append(postDur, time.Since(t0))
+				if _, err := q.RunDue(e.ctx); err != nil {
+					return err
+				}
+				var n int
+				if err := e.db.QueryRow(e.ctx, "SELECT COUNT(*) FROM invitations WHERE request_id = ?", v.ID).Scan(&n); err != nil {
+					return err
+				}
+				invited += n
+				return nil
+			})
 		})
 	}
 }
