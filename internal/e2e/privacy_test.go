@@ -18,6 +18,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/i18n"
@@ -165,6 +166,7 @@ type privacyWorld struct {
 	blockedTitles           []string // Carla's, which Vera must never see
 	awayPostcode, awayHouse string
 	awayPoint               geo.Point
+	veraInvitation          string // Vera is invited for Anna's groceries
 
 	base      string
 	web, api  *http.Client
@@ -190,6 +192,16 @@ func newPrivacyWorld(t *testing.T, n *noaber) *privacyWorld {
 		town: "Enschede", municipality: "0153", pos: geo.Point{Lat: 52.2190, Lng: 6.9012}, lang: i18n.NL, helps: []string{"groceries"}}
 	w.others = []*resident{w.anna, w.bram, w.carla}
 	seedResidents(t, n, w.vera, w.anna, w.bram, w.carla)
+	// Vera helps with groceries at any hour and coordinates the national
+	// edition, so the sweep sees an invitation and the coordinator pages;
+	// everyone within reach is invited at once, so hers comes for sure.
+	helpsAnytime(t, n, w.vera)
+	if err := n.app.Accounts.GrantRole(ctx, w.vera.email, "nederland", account.RoleCoordinator); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.app.DB.Exec(ctx, "UPDATE editions SET dispatch_batch = 5"); err != nil {
+		t.Fatal(err)
+	}
 
 	request := func(r *resident, cat string, answers map[string]string, place ...string) string {
 		t.Helper()
@@ -241,6 +253,7 @@ func newPrivacyWorld(t *testing.T, n *noaber) *privacyWorld {
 	if err := n.app.Accounts.Block(ctx, w.vera.user(t, n), w.carla.id); err != nil {
 		t.Fatalf("Vera blocks Carla: %v", err)
 	}
+	w.veraInvitation = waitForInvitation(t, n, w.vera, w.annaRequest)
 
 	// Vera signs in on the pages (a cookie) and in the API (a token).
 	jar, _ := cookiejar.New(nil)
@@ -348,6 +361,38 @@ var sweep = map[string]func(w *privacyWorld) []probe{
 	},
 	"/api/v1/search": func(w *privacyWorld) []probe {
 		return searches("/api/v1/search", "q", "radius_km", 200, false)
+	},
+	// The dispatcher: Vera's invitations and notifications, and what she
+	// sees as a coordinator (Bram's transport request escalates: nobody
+	// else offers transport). Carla's request is left out of the
+	// coordinator's pages: a coordinator sees every request of the edition.
+	"/notifications": own("/notifications"),
+	"/invitations":   own("/invitations"),
+	"/invitations/{id}": func(w *privacyWorld) []probe {
+		return []probe{{url: "/invitations/" + w.veraInvitation, want: 200}, {url: "/invitations/does-not-exist", want: -1}}
+	},
+	"/coordinator": func(w *privacyWorld) []probe { return []probe{{url: "/coordinator", want: 200}} },
+	"/coordinator/requests/{id}": func(w *privacyWorld) []probe {
+		return []probe{{url: "/coordinator/requests/" + w.annaRequest, want: 200}, {url: "/coordinator/requests/" + w.bramRequest, want: 200}}
+	},
+	"/coordinator/editions/{id}/settings": func(w *privacyWorld) []probe {
+		return []probe{{url: "/coordinator/editions/" + account.NationalEditionID + "/settings", want: 200}}
+	},
+	"/api/v1/invitations": own("/api/v1/invitations"),
+	"/api/v1/invitations/{id}": func(w *privacyWorld) []probe {
+		return []probe{{url: "/api/v1/invitations/" + w.veraInvitation, want: 200}, {url: "/api/v1/invitations/does-not-exist", want: -1}}
+	},
+	"/api/v1/requests/{id}/progress": func(w *privacyWorld) []probe {
+		return []probe{{url: "/api/v1/requests/" + w.veraReq + "/progress", want: 200, own: true},
+			{url: "/api/v1/requests/" + w.annaRequest + "/progress", want: -1}}
+	},
+	"/api/v1/notifications": own("/api/v1/notifications"),
+	"/api/v1/escalations":   func(w *privacyWorld) []probe { return []probe{{url: "/api/v1/escalations", want: 200}} },
+	"/api/v1/requests/{id}/dispatch": func(w *privacyWorld) []probe {
+		return []probe{{url: "/api/v1/requests/" + w.annaRequest + "/dispatch", want: 200}, {url: "/api/v1/requests/" + w.bramRequest + "/dispatch", want: 200}}
+	},
+	"/api/v1/editions/{id}/dispatch-settings": func(w *privacyWorld) []probe {
+		return []probe{{url: "/api/v1/editions/" + account.NationalEditionID + "/dispatch-settings", want: 200}}
 	},
 }
 
@@ -488,6 +533,11 @@ func TestPrivacySweep(t *testing.T) {
 							t.Errorf("%s: status %d, want %d", where, status, p.want)
 						case p.want < 0 && status == http.StatusOK:
 							t.Errorf("%s: status 200, want it refused", where)
+						}
+						for _, b := range w.blockedTitles {
+							if strings.Contains(body, b) {
+								t.Errorf("%s shows %q of Carla, whom Vera blocked", where, b)
+							}
 						}
 						if found := secret.find(header + body); len(found) > 0 {
 							t.Errorf("%s shows another user's %s", where, strings.Join(found, ", "))

@@ -77,11 +77,15 @@ func Add(ctx context.Context, tx *store.Tx, n Notice, at time.Time) (bool, error
 // MaxList is how many notifications List returns at most.
 const MaxList = 50
 
-// List returns a user's newest notifications, newest first.
+// List returns a user's newest notifications, newest first; those about a
+// request of someone blocked either way are left out (blocking means
+// neither sees the other's requests, also a coordinator).
 func (s *Service) List(ctx context.Context, userID string) ([]Notification, error) {
 	rows, err := s.db.Query(ctx, `SELECT n.id, n.kind, n.ref, n.request_id, r.title, n.created_at, n.read_at
 		FROM notifications n LEFT JOIN requests r ON r.id = n.request_id
-		WHERE n.user_id = ? ORDER BY n.created_at DESC, n.id DESC LIMIT ?`, userID, MaxList)
+		WHERE n.user_id = ? AND (r.seeker_id IS NULL OR r.seeker_id NOT IN (
+			SELECT blocked_id FROM blocks WHERE blocker_id = ? UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?))
+		ORDER BY n.created_at DESC, n.id DESC LIMIT ?`, userID, userID, userID, MaxList)
 	if err != nil {
 		return nil, err
 	}
