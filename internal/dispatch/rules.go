@@ -156,16 +156,26 @@ func answerWindow(set EditionSettings, w help.When, sendAt time.Time) time.Durat
 
 // escalateAt is when a search that found nobody goes to the coordinators:
 // after the edition's hours, or three hours before the request starts if
-// that is sooner, but never within half an hour of posting.
+// that is sooner, but not within two hours of posting (unless the request
+// starts before that): a request posted at dawn for the morning must get
+// a chance once the helpers' quiet hours end, not escalate before anyone
+// could be asked (found with the simulator).
 func escalateAt(set EditionSettings, w help.When, now time.Time) time.Time {
 	at := now.Add(time.Duration(set.EscalateHours) * time.Hour)
+	floor := now.Add(2 * time.Hour)
 	if w.Kind == help.WhenWindow && !w.Start.IsZero() {
 		if before := w.Start.Add(-3 * time.Hour); before.Before(at) {
 			at = before
 		}
+		if w.Start.Before(floor) {
+			floor = w.Start
+		}
 	}
-	if floor := now.Add(30 * time.Minute); at.Before(floor) {
+	if at.Before(floor) {
 		at = floor
+	}
+	if min := now.Add(30 * time.Minute); at.Before(min) {
+		at = min
 	}
 	return at
 }
