@@ -79,6 +79,11 @@ func NewSMTPSink(t testing.TB) *SMTPSink {
 		s.closed = true
 		s.mu.Unlock()
 		srv.Close()
+		// Close the listener too: go-smtp's Close only closes listeners
+		// that Serve has registered, so a sink closed before its Serve
+		// goroutine ran would accept forever and hang this cleanup (it
+		// did, in CI, after a test that failed fast).
+		l.Close()
 		<-done
 	})
 	return s
