@@ -2,9 +2,6 @@ package api
 
 import (
 	"net/http"
-
-	"github.com/noaber/noaber/internal/account"
-	"github.com/noaber/noaber/internal/apperr"
 )
 
 // What coordinators of an edition do with the dispatcher: pick up the
@@ -63,29 +60,8 @@ func (h *Handler) retryEscalation(w http.ResponseWriter, r *http.Request, s *ses
 	return nil
 }
 
-// coordinatorOf checks that the caller coordinates the edition; an edition
-// that does not exist and one the caller does not coordinate both answer
-// 404.
-func (h *Handler) coordinatorOf(r *http.Request, s *session, editionID string) error {
-	if _, err := h.accounts.Edition(r.Context(), editionID); err != nil {
-		return err
-	}
-	ok, err := h.accounts.HasRole(r.Context(), s.user, editionID, account.RoleCoordinator)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return apperr.NotFound()
-	}
-	return nil
-}
-
 func (h *Handler) getDispatchSettings(w http.ResponseWriter, r *http.Request, s *session) error {
-	id := r.PathValue("id")
-	if err := h.coordinatorOf(r, s, id); err != nil {
-		return err
-	}
-	es, err := h.dispatch.EditionSettings(r.Context(), id)
+	es, err := h.dispatch.EditionSettings(r.Context(), s.user, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -100,14 +76,10 @@ func (h *Handler) putDispatchSettings(w http.ResponseWriter, r *http.Request, s 
 		return err
 	}
 	id := r.PathValue("id")
-	if err := h.coordinatorOf(r, s, id); err != nil {
+	if err := h.dispatch.SaveEditionSettings(r.Context(), s.user, id, dispatchEditionSettings(b)); err != nil {
 		return err
 	}
-	in := dispatchEditionSettings(b)
-	if err := h.dispatch.SaveEditionSettings(r.Context(), s.user, id, in); err != nil {
-		return err
-	}
-	es, err := h.dispatch.EditionSettings(r.Context(), id)
+	es, err := h.dispatch.EditionSettings(r.Context(), s.user, id)
 	if err != nil {
 		return err
 	}

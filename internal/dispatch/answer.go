@@ -22,24 +22,11 @@ import (
 // answerable loads helper's invitation id under the lock of its request and
 // checks that it can still be answered; nothing is changed when it cannot.
 func (s *Service) answerable(ctx context.Context, tx *store.Tx, helper *account.User, id string) (*invitationRow, *dispatchRow, error) {
-	inv, err := readInvitation(ctx, tx, id)
+	inv, d, err := lockInvitation(ctx, tx, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (inv.helperID != helper.ID || inv.status == InvScheduled)) {
 		return nil, nil, apperr.NotFound()
 	}
 	if err != nil {
-		return nil, nil, err
-	}
-	d, err := lock(ctx, tx, inv.requestID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, apperr.NotFound()
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	// Read again under the lock: another answer may have just committed.
-	var why string
-	if err := tx.QueryRow(ctx, "SELECT status, withdrawn_why, deadline_at FROM invitations WHERE id = ?", id).
-		Scan(&inv.status, &why, &inv.deadline); err != nil {
 		return nil, nil, err
 	}
 	switch inv.status {
@@ -51,7 +38,7 @@ func (s *Service) answerable(ctx context.Context, tx *store.Tx, helper *account.
 	case InvExpired:
 		return nil, nil, apperr.New(409, "invitation_expired", "dispatch.invitation_expired")
 	case InvWithdrawn:
-		if why == WithdrawnMatched {
+		if inv.withdrawnWhy == WithdrawnMatched {
 			return nil, nil, apperr.New(409, "already_matched", "dispatch.already_matched")
 		}
 		return nil, nil, apperr.New(409, "invitation_withdrawn", "dispatch.invitation_withdrawn")

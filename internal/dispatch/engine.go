@@ -144,62 +144,55 @@ type invitationRef struct {
 	InvitationID string `json:"invitation_id"`
 }
 
-// registerJobs installs the dispatcher's job handlers on the queue.
+// registerJobs installs the dispatcher's job handlers on the queue. Each
+// runs in one transaction; a job about a row deleted since does nothing.
 func (s *Service) registerJobs() {
-	s.jobs.Handle(JobStart, func(ctx context.Context, j *jobs.Job) error {
-		var p requestRef
-		if err := j.Decode(&p); err != nil {
-			return jobs.Permanent(err)
-		}
-		return s.db.InTx(ctx, func(tx *store.Tx) error { return s.step(ctx, tx, p.RequestID) })
-	})
-	s.jobs.Handle(JobSend, func(ctx context.Context, j *jobs.Job) error {
-		var p invitationRef
-		if err := j.Decode(&p); err != nil {
-			return jobs.Permanent(err)
-		}
-		return s.db.InTx(ctx, func(tx *store.Tx) error { return s.sendScheduled(ctx, tx, p.InvitationID) })
-	})
-	s.jobs.Handle(JobDeadline, func(ctx context.Context, j *jobs.Job) error {
-		var p invitationRef
-		if err := j.Decode(&p); err != nil {
-			return jobs.Permanent(err)
-		}
-		return s.db.InTx(ctx, func(tx *store.Tx) error { return s.deadlinePassed(ctx, tx, p.InvitationID) })
-	})
-	s.jobs.Handle(JobEscalate, func(ctx context.Context, j *jobs.Job) error {
-		var p requestRef
-		if err := j.Decode(&p); err != nil {
-			return jobs.Permanent(err)
-		}
-		return s.db.InTx(ctx, func(tx *store.Tx) error {
-			d, err := lock(ctx, tx, p.RequestID)
-			if errors.Is(err, store.ErrNotFound) {
-				return nil
+	byRequest := func(step func(context.Context, *store.Tx, string) error) jobs.Handler {
+		return func(ctx context.Context, j *jobs.Job) error {
+			var p requestRef
+			if err := j.Decode(&p); err != nil {
+				return jobs.Permanent(err)
 			}
-			if err != nil {
-				return err
+			return s.db.InTx(ctx, func(tx *store.Tx) error { return gone(step(ctx, tx, p.RequestID)) })
+		}
+	}
+	byInvitation := func(step func(context.Context, *store.Tx, string) error) jobs.Handler {
+		return func(ctx context.Context, j *jobs.Job) error {
+			var p invitationRef
+			if err := j.Decode(&p); err != nil {
+				return jobs.Permanent(err)
 			}
-			// A retry by a coordinator moves escalate_at on and enqueues
-			// its own job: this one is then early and does nothing.
-			if d.status != Searching || s.now().Before(d.escalateAt) {
-				return nil
-			}
-			return s.escalate(ctx, tx, d, ReasonDeadline)
-		})
-	})
+			return s.db.InTx(ctx, func(tx *store.Tx) error { return gone(step(ctx, tx, p.InvitationID)) })
+		}
+	}
+	s.jobs.Handle(JobStart, byRequest(s.step))
+	s.jobs.Handle(JobEscalate, byRequest(s.escalateDue))
+	s.jobs.Handle(JobSend, byInvitation(s.sendScheduled))
+	s.jobs.Handle(JobDeadline, byInvitation(s.deadlinePassed))
 }
 
 // step locks a dispatch and moves it on.
 func (s *Service) step(ctx context.Context, tx *store.Tx, requestID string) error {
 	d, err := lock(ctx, tx, requestID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil // the request or its dispatch was deleted
-	}
 	if err != nil {
 		return err
 	}
 	return s.advance(ctx, tx, d)
+}
+
+// escalateDue escalates a search that is still going at its escalation
+// deadline.
+func (s *Service) escalateDue(ctx context.Context, tx *store.Tx, requestID string) error {
+	d, err := lock(ctx, tx, requestID)
+	if err != nil {
+		return err
+	}
+	// A retry by a coordinator moves escalate_at on and enqueues its own
+	// job: this one is then early and does nothing.
+	if d.status != Searching || s.now().Before(d.escalateAt) {
+		return nil
+	}
+	return s.escalate(ctx, tx, d, ReasonDeadline)
 }
 
 // advance invites helpers until the edition's batch of unanswered
@@ -246,7 +239,8 @@ func (s *Service) advance(ctx context.Context, tx *store.Tx, d *dispatchRow) err
 			if need == 0 {
 				break
 			}
-			if err := s.invite(ctx, tx, t, c, set); err != nil {
+			// ex.invited holds everyone asked for this request so far.
+			if err := s.invite(ctx, tx, t, c, len(ex.invited)+1, set); err != nil {
 				return err
 			}
 			ex.invited[c.userID] = true
@@ -400,13 +394,10 @@ func (s *Service) eligible(ctx context.Context, tx *store.Tx, t *help.Target, id
 }
 
 // invite writes an invitation for c: sent now, or scheduled for the end of
-// the helper's quiet hours.
-func (s *Service) invite(ctx context.Context, tx *store.Tx, t *help.Target, c candidate, set EditionSettings) error {
+// the helper's quiet hours; rank is its place among the request's
+// invitations.
+func (s *Service) invite(ctx context.Context, tx *store.Tx, t *help.Target, c candidate, rank int, set EditionSettings) error {
 	now := s.now()
-	var n int
-	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM invitations WHERE request_id = ?", t.ID).Scan(&n); err != nil {
-		return err
-	}
 	whyJSON, _ := json.Marshal(c.why())
 	id := uuid.Must(uuid.NewV7()).String()
 	deadline := c.sendAt.Add(answerWindow(set, t.When, c.sendAt))
@@ -417,7 +408,7 @@ func (s *Service) invite(ctx context.Context, tx *store.Tx, t *help.Target, c ca
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO invitations (id, request_id, helper_id, status, rank_no, why, send_at, sent_at,
 		deadline_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, t.ID, c.userID, status, n+1, string(whyJSON), c.sendAt, sent, deadline, now); err != nil {
+		id, t.ID, c.userID, status, rank, string(whyJSON), c.sendAt, sent, deadline, now); err != nil {
 		return fmt.Errorf("invite: %w", err)
 	}
 	if status == InvScheduled {
@@ -437,34 +428,47 @@ func (s *Service) opened(ctx context.Context, tx *store.Tx, id, helperID, reques
 
 // invitationRow is an invitation as the engine reads it.
 type invitationRow struct {
-	id, requestID, helperID, status string
-	deadline                        time.Time
+	id, requestID, helperID, status, withdrawnWhy string
+	deadline                                      time.Time
 }
 
 func readInvitation(ctx context.Context, q store.Querier, id string) (*invitationRow, error) {
 	var r invitationRow
-	err := q.QueryRow(ctx, "SELECT id, request_id, helper_id, status, deadline_at FROM invitations WHERE id = ?", id).
-		Scan(&r.id, &r.requestID, &r.helperID, &r.status, &r.deadline)
+	err := q.QueryRow(ctx, "SELECT id, request_id, helper_id, status, withdrawn_why, deadline_at FROM invitations WHERE id = ?", id).
+		Scan(&r.id, &r.requestID, &r.helperID, &r.status, &r.withdrawnWhy, &r.deadline)
 	return &r, err
+}
+
+// lockInvitation locks the request of invitation id and its dispatch, and
+// reads the invitation again under that lock (an answer or a job may
+// have changed it just before); store.ErrNotFound when any of them is
+// gone.
+func lockInvitation(ctx context.Context, tx *store.Tx, id string) (*invitationRow, *dispatchRow, error) {
+	inv, err := readInvitation(ctx, tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := lock(ctx, tx, inv.requestID)
+	if err != nil {
+		return nil, nil, err
+	}
+	inv, err = readInvitation(ctx, tx, id)
+	return inv, d, err
+}
+
+// gone turns "not found" into nothing to do: a job about a row deleted
+// since (an account removed with its requests).
+func gone(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
 }
 
 // sendScheduled sends an invitation whose helper's quiet hours are over.
 func (s *Service) sendScheduled(ctx context.Context, tx *store.Tx, id string) error {
-	inv, err := readInvitation(ctx, tx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	d, err := lock(ctx, tx, inv.requestID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if inv, err = readInvitation(ctx, tx, id); err != nil || inv.status != InvScheduled {
+	inv, d, err := lockInvitation(ctx, tx, id)
+	if err != nil || inv.status != InvScheduled {
 		return err
 	}
 	t, err := help.DispatchTarget(ctx, tx, inv.requestID)
@@ -487,21 +491,8 @@ func (s *Service) sendScheduled(ctx context.Context, tx *store.Tx, id string) er
 // deadlinePassed expires an invitation nobody answered in time, and moves
 // its dispatch on.
 func (s *Service) deadlinePassed(ctx context.Context, tx *store.Tx, id string) error {
-	inv, err := readInvitation(ctx, tx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	d, err := lock(ctx, tx, inv.requestID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if inv, err = readInvitation(ctx, tx, id); err != nil || inv.status != InvOpen {
+	inv, d, err := lockInvitation(ctx, tx, id)
+	if err != nil || inv.status != InvOpen {
 		return err
 	}
 	if s.now().Before(inv.deadline) {

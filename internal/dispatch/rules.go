@@ -9,15 +9,8 @@ import (
 
 // The timing rules of the dispatcher, as pure functions of the clock.
 
-// amsterdam is the time zone of quiet hours and parts of the day (help
-// embeds the zone database).
-var amsterdam = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		panic(err)
-	}
-	return l
-}()
+// amsterdam is the time zone of quiet hours and parts of the day.
+var amsterdam = help.Amsterdam
 
 // radiusSteps are the widening steps of a search (km); the edition's
 // maximum is the last one.
@@ -58,7 +51,7 @@ func dayOf(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
 // bit is the availability bit of a day and part (help's encoding).
 func bit(day, part int) int { return 1 << (day*3 + part) }
 
-const allParts = 1<<21 - 1
+const allParts = help.AllAvailable
 
 // wantedParts is the availability bits a request's time falls in.
 func wantedParts(w help.When) int {

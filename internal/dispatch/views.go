@@ -385,8 +385,17 @@ func (s *Service) Retry(ctx context.Context, coord *account.User, requestID stri
 	})
 }
 
-// EditionSettings returns how an edition dispatches.
-func (s *Service) EditionSettings(ctx context.Context, editionID string) (EditionSettings, error) {
+// EditionSettings returns how an edition dispatches, to a coordinator of
+// that edition; apperr.NotFound for anyone else and for an edition that
+// does not exist.
+func (s *Service) EditionSettings(ctx context.Context, coord *account.User, editionID string) (EditionSettings, error) {
+	ok, err := s.accounts.HasRole(ctx, coord, editionID, account.RoleCoordinator)
+	if err != nil {
+		return EditionSettings{}, err
+	}
+	if !ok {
+		return EditionSettings{}, apperr.NotFound()
+	}
 	set, err := editionSettings(ctx, s.db, editionID)
 	if errors.Is(err, store.ErrNotFound) {
 		return set, apperr.NotFound()

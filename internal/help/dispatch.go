@@ -63,7 +63,7 @@ func DispatchTarget(ctx context.Context, q store.Querier, id string) (*Target, e
 		t.When.Start, t.When.End = start.Time.UTC(), end.Time.UTC()
 	case t.When.Kind == WhenWeekly && start.Valid && end.Valid:
 		t.When.Weekday = int(weekday.Int64)
-		t.When.From, t.When.To = start.Time.In(amsterdam).Format("15:04"), end.Time.In(amsterdam).Format("15:04")
+		t.When.From, t.When.To = start.Time.In(Amsterdam).Format("15:04"), end.Time.In(Amsterdam).Format("15:04")
 	}
 	return &t, nil
 }

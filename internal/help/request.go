@@ -57,14 +57,14 @@ func formatClock(min int) string {
 
 // parseDate parses "2026-11-25" as midnight of that day in Amsterdam.
 func parseDate(s string) (time.Time, bool) {
-	t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), amsterdam)
+	t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), Amsterdam)
 	return t, err == nil
 }
 
 // atClock is the moment min minutes after midnight on day (both local),
 // right across the changes to and from summer time.
 func atClock(day time.Time, min int) time.Time {
-	return time.Date(day.Year(), day.Month(), day.Day(), min/60, min%60, 0, 0, amsterdam)
+	return time.Date(day.Year(), day.Month(), day.Day(), min/60, min%60, 0, 0, Amsterdam)
 }
 
 // checkedRequest is a RequestInput that passed every check, ready to store.
@@ -231,8 +231,8 @@ func (s *Service) checkWhen(c *apperr.Collector, in RequestInput, now time.Time)
 		}
 		// Stored as the next time it happens, so a search by date and the
 		// dispatcher see a real moment.
-		local := now.In(amsterdam)
-		day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, amsterdam)
+		local := now.In(Amsterdam)
+		day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, Amsterdam)
 		for i := 0; i < 8; i++ {
 			d := day.AddDate(0, 0, i)
 			if isoWeekday(d) == in.Weekday && atClock(d, to).After(now) {
@@ -450,7 +450,7 @@ func scanRequest(rows interface{ Scan(...any) error }, extra ...any) (*requestRo
 	}
 	if w.Kind == WhenWeekly && start.Valid && end.Valid {
 		w.Weekday = int(weekday.Int64)
-		w.From, w.To = start.Time.In(amsterdam).Format("15:04"), end.Time.In(amsterdam).Format("15:04")
+		w.From, w.To = start.Time.In(Amsterdam).Format("15:04"), end.Time.In(Amsterdam).Format("15:04")
 	}
 	return &r, nil
 }

@@ -50,8 +50,9 @@ func New(db *store.DB, q *jobs.Queue, accounts *account.Service, resolver *geo.R
 
 func (s *Service) now() time.Time { return s.opt.Now().UTC().Truncate(time.Microsecond) }
 
-// amsterdam is the time zone of every date and time people type.
-var amsterdam = func() *time.Location {
+// Amsterdam is the time zone of every date and time people type (and of
+// quiet hours and parts of the day, for the dispatcher).
+var Amsterdam = func() *time.Location {
 	l, err := time.LoadLocation("Europe/Amsterdam")
 	if err != nil {
 		panic(err) // time/tzdata is embedded

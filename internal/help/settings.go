@@ -25,8 +25,8 @@ const (
 	MaxWeeklyMax             = 50
 )
 
-// allAvailable is every part of every day, the default.
-const allAvailable = 1<<21 - 1
+// AllAvailable is every part of every day (availability bits), the default.
+const AllAvailable = 1<<21 - 1
 
 func availabilityBits(a Availability) int {
 	n := 0
@@ -54,7 +54,7 @@ func availabilityFrom(n int) Availability {
 // Categories are the help the user offers, as on their profile.
 func (s *Service) HelperSettings(ctx context.Context, user *account.User) (*HelperSettings, error) {
 	hs := &HelperSettings{
-		RadiusKm: DefaultRadiusKm, Availability: availabilityFrom(allAvailable),
+		RadiusKm: DefaultRadiusKm, Availability: availabilityFrom(AllAvailable),
 		QuietStart: DefaultQuietStart, QuietEnd: DefaultQuietEnd, WeeklyMax: DefaultWeeklyMax,
 	}
 	var radius, avail, qs, qe, wmax int
@@ -68,7 +68,7 @@ func (s *Service) HelperSettings(ctx context.Context, user *account.User) (*Help
 		hs.QuietStart, hs.QuietEnd = formatClock(qs), formatClock(qe)
 		hs.WeeklyMax = wmax
 		if paused.Valid && paused.Time.After(s.now()) {
-			hs.PausedUntil = paused.Time.In(amsterdam).Format("2006-01-02")
+			hs.PausedUntil = paused.Time.In(Amsterdam).Format("2006-01-02")
 		}
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, err

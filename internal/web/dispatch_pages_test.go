@@ -420,7 +420,7 @@ func TestCoordinatorPages(t *testing.T) {
 		ctx := context.Background()
 		const national = "00000000-0000-7000-8000-000000000001"
 		seeker := e.person(t, "sanne@example.org", "Sanne", 0)
-		e.person(t, "coco@example.org", "Coco", 0.5)
+		coco := e.person(t, "coco@example.org", "Coco", 0.5)
 		if err := e.acc.GrantRole(ctx, "coco@example.org", "nederland", account.RoleCoordinator); err != nil {
 			t.Fatal(err)
 		}
@@ -438,7 +438,7 @@ func TestCoordinatorPages(t *testing.T) {
 		s.post("/coordinator/requests/"+lonely.ID+"/retry", url.Values{}).expect(t, http.StatusNotFound)
 		s.post("/coordinator/editions/"+national+"/settings", url.Values{"batch": {"3"}, "answer_minutes": {"30"}, "max_km": {"10"}, "escalate_hours": {"24"}}).
 			expect(t, http.StatusNotFound)
-		if set, _ := e.d.EditionSettings(ctx, national); set.Batch != 1 {
+		if set, _ := e.d.EditionSettings(ctx, coco, national); set.Batch != 1 {
 			t.Fatalf("a non-coordinator changed the batch to %d", set.Batch)
 		}
 
@@ -479,7 +479,7 @@ func TestCoordinatorPages(t *testing.T) {
 			tr(i18n.NL, "dispatch.batch_invalid", "min", 1, "max", 5), `value="tien"`)
 		c.post(path, url.Values{"batch": {"2"}, "answer_minutes": {"45"}, "max_km": {"7,5"}, "escalate_hours": {"12"}}).expect(t, http.StatusSeeOther, path+"?saved=1")
 		c.get(path+"?saved=1").expect(t, http.StatusOK).has(t, tr(i18n.NL, "web.edition_settings.saved"), `value="2"`, `value="45"`, `value="7.5"`, `value="12"`)
-		if set, _ := e.d.EditionSettings(ctx, national); set != (dispatch.EditionSettings{Batch: 2, AnswerMinutes: 45, MaxKm: 7.5, EscalateHours: 12}) {
+		if set, _ := e.d.EditionSettings(ctx, coco, national); set != (dispatch.EditionSettings{Batch: 2, AnswerMinutes: 45, MaxKm: 7.5, EscalateHours: 12}) {
 			t.Fatalf("settings %+v", set)
 		}
 		c.get("/coordinator/editions/00000000-0000-7000-8000-00000000dead/settings").expect(t, http.StatusNotFound)

@@ -28,6 +28,7 @@ import (
 
 	"github.com/noaber/noaber/internal/dispatch"
 	"github.com/noaber/noaber/internal/geo"
+	"github.com/noaber/noaber/internal/help"
 )
 
 // Config is one simulation. Zero values take the defaults.
@@ -103,13 +104,7 @@ func DefaultResponse() Response {
 // Start is when every simulation begins: a Monday, 08:00 in Amsterdam.
 var Start = time.Date(2026, 3, 2, 8, 0, 0, 0, amsterdam)
 
-var amsterdam = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		panic(err) // time/tzdata is embedded in the binary
-	}
-	return l
-}()
+var amsterdam = help.Amsterdam
 
 // withDefaults fills the zero values and checks the rest.
 func (c Config) withDefaults() (Config, error) {
