@@ -59,6 +59,18 @@ func (s *Service) EditionsWithRole(ctx context.Context, u *User, role string) ([
 	return out, rows.Err()
 }
 
+// HoldsRole says whether u holds role in any edition (one indexed row at
+// most: the pages ask it for every page view, to show the link).
+func (s *Service) HoldsRole(ctx context.Context, u *User, role string) (bool, error) {
+	if u.Role == RoleAdmin {
+		return true, nil
+	}
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM edition_roles WHERE user_id = ? AND role = ? LIMIT 1) x`,
+		u.ID, role).Scan(&n)
+	return n > 0, err
+}
+
 // HasRole says whether u holds role in the edition.
 func (s *Service) HasRole(ctx context.Context, u *User, editionID, role string) (bool, error) {
 	if u.Role == RoleAdmin {

@@ -26,11 +26,11 @@ func (h *Handler) header(r *http.Request, vw *view) {
 		}
 		vw.Unread = n
 	}
-	eds, err := h.accounts.EditionsWithRole(ctx, vw.User, account.RoleCoordinator)
+	coord, err := h.accounts.HoldsRole(ctx, vw.User, account.RoleCoordinator)
 	if err != nil {
-		h.log.Warn("coordinator editions", "err", err)
+		h.log.Warn("coordinator role", "err", err)
 	}
-	vw.Coordinator = len(eds) > 0
+	vw.Coordinator = coord
 }
 
 // Badge is the unread count as the badge shows it: "99+" from 100 on
