@@ -74,17 +74,20 @@ func Add(ctx context.Context, tx *store.Tx, n Notice, at time.Time) (bool, error
 	return k > 0, nil
 }
 
+// notBlocked leaves out notifications about a request (r) of someone the
+// user (the next two arguments) blocked or was blocked by: blocking means
+// neither sees the other's requests, also a coordinator.
+const notBlocked = `(r.seeker_id IS NULL OR r.seeker_id NOT IN (
+	SELECT blocked_id FROM blocks WHERE blocker_id = ? UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?))`
+
 // MaxList is how many notifications List returns at most.
 const MaxList = 50
 
-// List returns a user's newest notifications, newest first; those about a
-// request of someone blocked either way are left out (blocking means
-// neither sees the other's requests, also a coordinator).
+// List returns a user's newest notifications, newest first (notBlocked).
 func (s *Service) List(ctx context.Context, userID string) ([]Notification, error) {
 	rows, err := s.db.Query(ctx, `SELECT n.id, n.kind, n.ref, n.request_id, r.title, n.created_at, n.read_at
 		FROM notifications n LEFT JOIN requests r ON r.id = n.request_id
-		WHERE n.user_id = ? AND (r.seeker_id IS NULL OR r.seeker_id NOT IN (
-			SELECT blocked_id FROM blocks WHERE blocker_id = ? UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?))
+		WHERE n.user_id = ? AND `+notBlocked+`
 		ORDER BY n.created_at DESC, n.id DESC LIMIT ?`, userID, userID, userID, MaxList)
 	if err != nil {
 		return nil, err
@@ -105,11 +108,13 @@ func (s *Service) List(ctx context.Context, userID string) ([]Notification, erro
 	return out, rows.Err()
 }
 
-// Unread counts a user's unread notifications (the badge), up to 100.
+// Unread counts a user's unread notifications (the badge), up to 100, the
+// same ones List shows.
 func (s *Service) Unread(ctx context.Context, userID string) (int, error) {
 	var n int
-	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM notifications
-		WHERE user_id = ? AND read_at IS NULL LIMIT 100) x`, userID).Scan(&n)
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM notifications n
+		LEFT JOIN requests r ON r.id = n.request_id
+		WHERE n.user_id = ? AND n.read_at IS NULL AND `+notBlocked+` LIMIT 100) x`, userID, userID, userID).Scan(&n)
 	return n, err
 }
 
