@@ -21,6 +21,10 @@ const (
 // Statuses of an account.
 const (
 	StatusActive = "active"
+	// StatusSuspended and StatusRemoved are set by moderation (the trust
+	// and safety issue); such an account gets no messages.
+	StatusSuspended = "suspended"
+	StatusRemoved   = "removed"
 )
 
 // SessionKind says where a session is used: a browser cookie or an app's

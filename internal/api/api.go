@@ -12,6 +12,8 @@ import (
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/dispatch"
 	"github.com/noaber/noaber/internal/help"
+	"github.com/noaber/noaber/internal/live"
+	"github.com/noaber/noaber/internal/message"
 	"github.com/noaber/noaber/internal/notify"
 )
 
@@ -23,6 +25,9 @@ type Deps struct {
 	// Dispatch invites helpers; Notify keeps the in-app notifications.
 	Dispatch *dispatch.Service
 	Notify   *notify.Service
+	// Messages keeps the conversations; Live streams their events.
+	Messages *message.Service
+	Live     *live.Broker
 	Logger   *slog.Logger
 	// BaseURL is the public address of the instance, e.g. "https://noaber.nl".
 	BaseURL string
@@ -37,6 +42,8 @@ type Handler struct {
 	help       *help.Service
 	dispatch   *dispatch.Service
 	notify     *notify.Service
+	messages   *message.Service
+	live       *live.Broker
 	log        *slog.Logger
 	baseURL    string
 	trustProxy bool
@@ -51,7 +58,7 @@ func New(d Deps) *Handler {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{accounts: d.Accounts, help: d.Help, dispatch: d.Dispatch, notify: d.Notify, log: d.Logger, baseURL: d.BaseURL, trustProxy: d.TrustProxy, now: time.Now}
+	return &Handler{accounts: d.Accounts, help: d.Help, dispatch: d.Dispatch, notify: d.Notify, messages: d.Messages, live: d.Live, log: d.Logger, baseURL: d.BaseURL, trustProxy: d.TrustProxy, now: time.Now}
 }
 
 // route is one line of the route table.
@@ -110,6 +117,22 @@ func (h *Handler) routes() []route {
 		{"GET /api/v1/requests/{id}/progress", h.authed(h.requestProgress)},
 		{"GET /api/v1/notifications", h.authed(h.listNotifications)},
 		{"POST /api/v1/notifications/read", h.authed(h.markNotificationsRead)},
+
+		{"GET /api/v1/conversations", h.authed(h.listConversations)},
+		{"POST /api/v1/conversations", h.authed(h.startConversation)},
+		{"GET /api/v1/conversations/{id}", h.authed(h.getConversation)},
+		{"GET /api/v1/conversations/{id}/messages", h.authed(h.listMessages)},
+		{"POST /api/v1/conversations/{id}/messages", h.authed(h.sendMessage)},
+		{"POST /api/v1/conversations/{id}/read", h.authed(h.readConversation)},
+		{"POST /api/v1/conversations/{id}/done", h.authed(h.doneConversation)},
+		{"POST /api/v1/conversations/{id}/thanks", h.authed(h.thankConversation)},
+		{"GET /api/v1/users/{id}/thanks", h.authed(h.userThanks)},
+		{"GET /api/v1/events", h.authed(h.events)},
+		{"GET /api/v1/me/notification-settings", h.authed(h.getNotificationSettings)},
+		{"PUT /api/v1/me/notification-settings", h.authed(h.putNotificationSettings)},
+		{"POST /api/v1/me/push-subscriptions", h.authed(h.createPushSubscription)},
+		{"DELETE /api/v1/me/push-subscriptions/{id}", h.authed(h.deletePushSubscription)},
+		{"GET /api/v1/push/vapid-public-key", h.public(h.vapidPublicKey)},
 
 		{"GET /api/v1/escalations", h.authed(h.listEscalations)},
 		{"GET /api/v1/requests/{id}/dispatch", h.authed(h.explainDispatch)},

@@ -178,8 +178,24 @@ func (q *Queue) Notify() {
 // payload is stored as JSON (a json.RawMessage as it is). With UniqueKey,
 // an enqueue while a pending or running job has the same key does nothing.
 func (q *Queue) Enqueue(ctx context.Context, tx *store.Tx, kind string, payload any, opts ...EnqueueOption) error {
+	now := q.now()
+	runAt, err := EnqueueAt(ctx, tx, now, kind, payload, opts...)
+	if err != nil {
+		return err
+	}
+	if !runAt.After(now) {
+		tx.AfterCommit(q.Notify)
+	}
+	return nil
+}
+
+// EnqueueAt is Enqueue for code that holds a transaction but not the queue
+// (a notification written deep inside another package's change): the job
+// is the same, only no worker is woken, so it starts within the workers'
+// poll interval. now is the enqueue time; it returns when the job is due.
+func EnqueueAt(ctx context.Context, tx *store.Tx, now time.Time, kind string, payload any, opts ...EnqueueOption) (time.Time, error) {
 	if kind == "" {
-		return errors.New("jobs: enqueue: empty kind")
+		return time.Time{}, errors.New("jobs: enqueue: empty kind")
 	}
 	var o enqueueOptions
 	for _, f := range opts {
@@ -189,27 +205,24 @@ func (q *Queue) Enqueue(ctx context.Context, tx *store.Tx, kind string, payload 
 	switch p := payload.(type) {
 	case json.RawMessage:
 		if !json.Valid(p) {
-			return fmt.Errorf("jobs: enqueue %s: payload is not valid JSON", kind)
+			return time.Time{}, fmt.Errorf("jobs: enqueue %s: payload is not valid JSON", kind)
 		}
 		body = p
 	default:
 		var err error
 		if body, err = json.Marshal(payload); err != nil {
-			return fmt.Errorf("jobs: enqueue %s: encode payload: %w", kind, err)
+			return time.Time{}, fmt.Errorf("jobs: enqueue %s: encode payload: %w", kind, err)
 		}
 	}
-	now := q.now()
+	now = now.UTC().Truncate(time.Microsecond)
 	runAt := now
 	if !o.runAt.IsZero() {
 		runAt = o.runAt.UTC().Truncate(time.Microsecond)
 	}
 	if err := insert(ctx, tx, kind, string(body), runAt, now, o.uniqueKey, o.maxAttempts); err != nil {
-		return fmt.Errorf("jobs: enqueue %s: %w", kind, err)
+		return time.Time{}, fmt.Errorf("jobs: enqueue %s: %w", kind, err)
 	}
-	if !runAt.After(now) {
-		tx.AfterCommit(q.Notify)
-	}
-	return nil
+	return runAt, nil
 }
 
 // insert is shared by Enqueue and the periodic scheduler. The conflict

@@ -8,10 +8,12 @@ package notify
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/store"
 )
 
@@ -22,7 +24,21 @@ const (
 	Matched             = "matched"              // the seeker: a neighbour said yes (ref: request id)
 	Escalated           = "escalated"            // the seeker: nobody yet, a coordinator looks (ref: request id)
 	Escalation          = "escalation"           // a coordinator: a request needs a person (ref: request id)
+	Message             = "message"              // a new message (ref: message id; ConversationID set)
+	Expiring            = "expiring"             // the seeker: an open request expires within a day (ref: request id)
 )
+
+// Kinds lists every kind, in the order the settings page shows them.
+var Kinds = []string{Invitation, InvitationWithdrawn, Matched, Message, Expiring, Escalated, Escalation}
+
+// DeliverKind is the job that delivers one notification by push and
+// e-mail; Add enqueues it in the transaction that writes the notification.
+const DeliverKind = "notify.deliver"
+
+// DeliverJob is the payload of a DeliverKind job.
+type DeliverJob struct {
+	ID string `json:"id"` // the notification
+}
 
 // Notice is one notification to write.
 type Notice struct {
@@ -30,6 +46,9 @@ type Notice struct {
 	Kind      string
 	Ref       string // what it is about; unique per user and kind
 	RequestID string // the request it concerns, if any
+	// ConversationID is the conversation a message notification is
+	// about; reading the conversation marks it read.
+	ConversationID string
 }
 
 // Notification is a notification as its owner sees it.
@@ -58,21 +77,35 @@ func New(db *store.DB, now func() time.Time) *Service {
 }
 
 // Add writes n in tx, unless the same user already has one of this kind
-// about the same ref. It reports whether it wrote one.
+// about the same ref, and queues its delivery (push, e-mail) in the same
+// transaction: the outbox. It reports whether it wrote one.
 func Add(ctx context.Context, tx *store.Tx, n Notice, at time.Time) (bool, error) {
-	var req any
-	if n.RequestID != "" {
-		req = n.RequestID
-	}
-	res, err := tx.Exec(ctx, `INSERT INTO notifications (id, user_id, kind, ref, request_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, kind, ref) DO NOTHING`,
-		uuid.Must(uuid.NewV7()).String(), n.UserID, n.Kind, n.Ref, req, at.UTC())
+	id := uuid.Must(uuid.NewV7()).String()
+	res, err := tx.Exec(ctx, `INSERT INTO notifications (id, user_id, kind, ref, request_id, conversation_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, kind, ref) DO NOTHING`,
+		id, n.UserID, n.Kind, n.Ref, nullable(n.RequestID), nullable(n.ConversationID), at.UTC())
 	if err != nil {
 		return false, err
 	}
-	k, _ := res.RowsAffected()
-	return k > 0, nil
+	if k, _ := res.RowsAffected(); k == 0 {
+		return false, nil
+	}
+	if _, err := jobs.EnqueueAt(ctx, tx, at, DeliverKind, DeliverJob{ID: id}); err != nil {
+		return false, err
+	}
+	return true, nil
 }
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// The bell (List, Unread) leaves out message notifications: messages have
+// their own unread counts per conversation, and the rows exist to be
+// delivered by push and e-mail.
 
 // notBlocked leaves out notifications about a request (r) of someone the
 // user (the next two arguments) blocked or was blocked by: blocking means
@@ -87,7 +120,7 @@ const MaxList = 50
 func (s *Service) List(ctx context.Context, userID string) ([]Notification, error) {
 	rows, err := s.db.Query(ctx, `SELECT n.id, n.kind, n.ref, n.request_id, r.title, n.created_at, n.read_at
 		FROM notifications n LEFT JOIN requests r ON r.id = n.request_id
-		WHERE n.user_id = ? AND `+notBlocked+`
+		WHERE n.user_id = ? AND n.kind <> 'message' AND `+notBlocked+`
 		ORDER BY n.created_at DESC, n.id DESC LIMIT ?`, userID, userID, userID, MaxList)
 	if err != nil {
 		return nil, err
@@ -114,7 +147,7 @@ func (s *Service) Unread(ctx context.Context, userID string) (int, error) {
 	var n int
 	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM notifications n
 		LEFT JOIN requests r ON r.id = n.request_id
-		WHERE n.user_id = ? AND n.read_at IS NULL AND `+notBlocked+` LIMIT 100) x`, userID, userID, userID).Scan(&n)
+		WHERE n.user_id = ? AND n.read_at IS NULL AND n.kind <> 'message' AND `+notBlocked+` LIMIT 100) x`, userID, userID, userID).Scan(&n)
 	return n, err
 }
 
@@ -137,3 +170,5 @@ func (s *Service) MarkReadAbout(ctx context.Context, userID, requestID string) e
 		s.now().UTC(), userID, requestID)
 	return err
 }
+
+var errTodo = errors.New("notify: not implemented")

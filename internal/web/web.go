@@ -11,6 +11,8 @@ import (
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/dispatch"
 	"github.com/noaber/noaber/internal/help"
+	"github.com/noaber/noaber/internal/live"
+	"github.com/noaber/noaber/internal/message"
 	"github.com/noaber/noaber/internal/notify"
 )
 
@@ -20,6 +22,8 @@ type Deps struct {
 	Help     *help.Service
 	Dispatch *dispatch.Service
 	Notify   *notify.Service
+	Messages *message.Service
+	Live     *live.Broker
 	Logger   *slog.Logger
 	// BaseURL is the public address of the instance, e.g. "https://noaber.nl".
 	BaseURL string
@@ -36,6 +40,8 @@ type Handler struct {
 	help          *help.Service
 	dispatch      *dispatch.Service
 	notify        *notify.Service
+	messages      *message.Service
+	live          *live.Broker
 	log           *slog.Logger
 	baseURL       string
 	secureCookies bool
@@ -62,7 +68,7 @@ func New(d Deps) (*Handler, error) {
 		return nil, err
 	}
 	return &Handler{
-		accounts: d.Accounts, help: d.Help, dispatch: d.Dispatch, notify: d.Notify, log: d.Logger, baseURL: d.BaseURL,
+		accounts: d.Accounts, help: d.Help, dispatch: d.Dispatch, notify: d.Notify, messages: d.Messages, live: d.Live, log: d.Logger, baseURL: d.BaseURL,
 		secureCookies: d.SecureCookies, trustProxy: d.TrustProxy,
 		pages: p, static: st,
 	}, nil
@@ -135,6 +141,30 @@ func (h *Handler) routes() []route {
 		{"POST /coordinator/requests/{id}/retry", h.member(h.coordinatorRetry)},
 		{"GET /coordinator/editions/{id}/settings", h.member(h.editionSettingsForm)},
 		{"POST /coordinator/editions/{id}/settings", h.member(h.editionSettingsSave)},
+
+		// Conversations (web/conversations*.go).
+		{"GET /messages", h.member(h.conversations)},
+		{"GET /messages/{id}", h.member(h.conversationView)},
+		{"POST /messages/{id}", h.member(h.conversationSend)},
+		{"GET /messages/{id}/events", h.member(h.conversationEvents)},
+		{"POST /messages/{id}/done", h.member(h.conversationDone)},
+		{"POST /messages/{id}/thanks", h.member(h.conversationThanks)},
+		{"POST /requests/{id}/respond", h.member(h.requestRespond)},
+		{"POST /offers/{id}/respond", h.member(h.offerRespond)},
+		{"POST /people/{id}/message", h.member(h.personMessage)},
+
+		// Notification settings, push, unsubscribe and the app shell
+		// (web/notify_settings.go, web/unsubscribe.go, web/pwa.go).
+		{"GET /me/notifications", h.member(h.notifySettings)},
+		{"POST /me/notifications", h.member(h.notifySettingsSave)},
+		{"POST /me/notifications/email-retry", h.member(h.notifyEmailRetry)},
+		{"POST /me/push", h.member(h.pushSubscribe)},
+		{"POST /me/push/{id}/delete", h.member(h.pushDelete)},
+		{"GET /u/{token}", h.page(h.unsubscribeForm)},
+		{"POST /u/{token}", h.page(h.unsubscribe)},
+		{"GET /manifest.webmanifest", http.HandlerFunc(h.manifest)},
+		{"GET /sw.js", http.HandlerFunc(h.serviceWorker)},
+		{"GET /offline", h.page(h.offline)},
 
 		{"GET /static/", h.static},
 		{"GET /robots.txt", http.HandlerFunc(robots)},
