@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is everything an operator can set.
@@ -36,6 +37,20 @@ type Config struct {
 	// dispatch.ParseWeights when the app starts).
 	DispatchWeights string
 	SMTP            SMTP
+	// JobLease is how long a claimed job belongs to its worker; after a
+	// crash, another worker takes it over when the lease runs out.
+	JobLease time.Duration
+	// DigestDelay is how long e-mails about new messages wait, to go out
+	// as one digest.
+	DigestDelay time.Duration
+	// Push turns web push on; the VAPID keys are generated on first start
+	// and kept in the database unless both are set.
+	Push            bool
+	VAPIDPublicKey  string
+	VAPIDPrivateKey string
+	// VAPIDSubject is the contact push services may use (mailto: or
+	// https:); default: mailto: with the SMTP sender address.
+	VAPIDSubject string
 }
 
 // SMTP is the outgoing mail server. With no Host, mails are written to the
@@ -72,6 +87,12 @@ var settings = []setting{
 	{"smtp-password", "NOABER_SMTP_PASSWORD", "", "SMTP password"},
 	{"smtp-from", "NOABER_SMTP_FROM", "Noaber <noreply@localhost>", "sender address of e-mails"},
 	{"smtp-tls", "NOABER_SMTP_TLS", "starttls", "none, starttls or tls"},
+	{"job-lease", "NOABER_JOB_LEASE", "5m", "how long a worker holds a job before another instance may take it over (10s to 1h)"},
+	{"message-digest-delay", "NOABER_MESSAGE_DIGEST_DELAY", "15m", "how long e-mails about new messages wait, to go out as one digest (1s to 24h)"},
+	{"push", "NOABER_PUSH", "true", "web push notifications (true or false)"},
+	{"vapid-public-key", "NOABER_VAPID_PUBLIC_KEY", "", "VAPID public key for web push (default: generated and kept in the database)"},
+	{"vapid-private-key", "NOABER_VAPID_PRIVATE_KEY", "", "VAPID private key for web push (set both or neither)"},
+	{"vapid-subject", "NOABER_VAPID_SUBJECT", "", "contact for push services, mailto: or https: (default: mailto: the SMTP sender)"},
 }
 
 // Flags registers the settings on fs and returns a function that reads
@@ -200,6 +221,31 @@ func parse(get func(string) string) (Config, error) {
 	}
 	if c.SMTP.Host != "" && strings.ContainsAny(c.SMTP.Host, "/: ") {
 		bad("smtp-host", "%q should be a host name only; put the port in --smtp-port", c.SMTP.Host)
+	}
+
+	c.JobLease, err = time.ParseDuration(get("job-lease"))
+	if err != nil || c.JobLease < 10*time.Second || c.JobLease > time.Hour {
+		bad("job-lease", "%q is not a duration from 10s to 1h", get("job-lease"))
+	}
+	c.DigestDelay, err = time.ParseDuration(get("message-digest-delay"))
+	if err != nil || c.DigestDelay < time.Second || c.DigestDelay > 24*time.Hour {
+		bad("message-digest-delay", "%q is not a duration from 1s to 24h", get("message-digest-delay"))
+	}
+	c.Push, err = strconv.ParseBool(get("push"))
+	if err != nil {
+		bad("push", "%q is not true or false", get("push"))
+	}
+	c.VAPIDPublicKey, c.VAPIDPrivateKey = get("vapid-public-key"), get("vapid-private-key")
+	if (c.VAPIDPublicKey == "") != (c.VAPIDPrivateKey == "") {
+		bad("vapid-private-key", "set both VAPID keys or neither")
+	}
+	c.VAPIDSubject = get("vapid-subject")
+	if c.VAPIDSubject == "" {
+		if a, err := mail.ParseAddress(c.SMTP.From); err == nil {
+			c.VAPIDSubject = "mailto:" + a.Address
+		}
+	} else if !strings.HasPrefix(c.VAPIDSubject, "mailto:") && !strings.HasPrefix(c.VAPIDSubject, "https://") {
+		bad("vapid-subject", "%q does not start with mailto: or https://", c.VAPIDSubject)
 	}
 	return c, errors.Join(errs...)
 }
