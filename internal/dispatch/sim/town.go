@@ -15,6 +15,7 @@ import (
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/jobs"
+	"github.com/noaber/noaber/internal/notify"
 	"github.com/noaber/noaber/internal/store"
 )
 
@@ -97,6 +98,9 @@ func newWorld(ctx context.Context, cfg Config, url string) (*world, error) {
 	clk := &clock{}
 	clk.set(Start)
 	q := jobs.New(db, jobs.Options{Now: clk.now, Logger: cfg.Logger})
+	// The simulation measures the dispatcher; delivering its
+	// notifications by push and e-mail is not part of it.
+	q.Handle(notify.DeliverKind, func(context.Context, *jobs.Job) error { return nil })
 	resolver := geo.NewResolver(db, geo.ResolverOptions{Logger: cfg.Logger})
 	acc := account.New(db, q, account.Options{Now: clk.now, Resolver: resolver, PasswordMemoryKiB: 1024, PasswordTime: 1})
 	acc.OnPositionChange(help.ReindexHelper)
