@@ -5,11 +5,10 @@ import (
 	"errors"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
 	"github.com/noaber/noaber/internal/help"
+	"github.com/noaber/noaber/internal/message"
 	"github.com/noaber/noaber/internal/notify"
 	"github.com/noaber/noaber/internal/store"
 )
@@ -82,9 +81,8 @@ func (s *Service) Accept(ctx context.Context, helper *account.User, id string) (
 		if err := tx.QueryRow(ctx, "SELECT seeker_id FROM requests WHERE id = ?", d.requestID).Scan(&seeker); err != nil {
 			return err
 		}
-		conv := uuid.Must(uuid.NewV7()).String()
-		if _, err := tx.Exec(ctx, `INSERT INTO conversations (id, request_id, seeker_id, helper_id, created_at)
-			VALUES (?, ?, ?, ?, ?)`, conv, d.requestID, seeker, helper.ID, now); err != nil {
+		conv, err := message.Open(ctx, tx, d.requestID, seeker, helper.ID, now)
+		if err != nil {
 			return err
 		}
 		if _, err := notify.Add(ctx, tx, notify.Notice{UserID: seeker, Kind: notify.Matched, Ref: d.requestID, RequestID: d.requestID}, now); err != nil {

@@ -7,8 +7,6 @@
 package message
 
 import (
-	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -68,10 +66,10 @@ type Conversation struct {
 	// CanSend is false when either blocked the other or the other's
 	// account is no longer active; Closed then says why ("blocked",
 	// "gone").
-	CanSend  bool
-	Closed   string
-	Thanked  bool // the seeker left a thank-you note
-	CanThank bool // the viewer is the seeker, it is done and not thanked yet
+	CanSend   bool
+	Closed    string
+	Thanked   bool // the seeker left a thank-you note
+	CanThank  bool // the viewer is the seeker, it is done and not thanked yet
 	CreatedAt time.Time
 }
 
@@ -131,88 +129,4 @@ func New(db *store.DB, accounts *account.Service, helpSvc *help.Service, broker 
 		opt.Logger = slog.Default()
 	}
 	return &Service{db: db, accounts: accounts, help: helpSvc, live: broker, opt: opt}
-}
-
-var errTodo = errors.New("message: not implemented")
-
-// Open finds or creates, in tx, the conversation about requestID between
-// its seeker and helper (the dispatcher calls it on accept; the helper may
-// have responded to the request before). It returns the conversation id.
-func Open(ctx context.Context, tx *store.Tx, requestID, seekerID, helperID string, at time.Time) (string, error) {
-	return "", errTodo
-}
-
-// Start finds or creates the conversation in.* points at and sends the
-// first message. The rules: not with yourself, not with someone either
-// blocked, not with an account that is not active, a request must be open
-// and an offer active, and the body as for Send.
-func (s *Service) Start(ctx context.Context, me *account.User, in StartInput) (*Conversation, *Message, error) {
-	return nil, nil, errTodo
-}
-
-// List returns the viewer's conversations, the latest activity first.
-func (s *Service) List(ctx context.Context, me *account.User) ([]Conversation, error) {
-	return nil, errTodo
-}
-
-// Get returns one of the viewer's conversations (404 for anyone else's).
-func (s *Service) Get(ctx context.Context, me *account.User, id string) (*Conversation, error) {
-	return nil, errTodo
-}
-
-// Messages returns up to limit (at most PageSize) messages before the
-// message id before ("" for the newest), oldest first, and whether there
-// are older ones.
-func (s *Service) Messages(ctx context.Context, me *account.User, id, before string, limit int) ([]Message, bool, error) {
-	return nil, false, errTodo
-}
-
-// After returns the messages after the message id after, oldest first (at
-// most PageSize): what a live connection missed (Last-Event-ID).
-func (s *Service) After(ctx context.Context, me *account.User, id, after string) ([]Message, error) {
-	return nil, errTodo
-}
-
-// Message returns one message of a conversation the viewer is in.
-func (s *Service) Message(ctx context.Context, me *account.User, messageID string) (*Message, error) {
-	return nil, errTodo
-}
-
-// Send writes a message (1 to MaxBody characters after trimming) into a
-// conversation the viewer is in, raises the other's unread count, writes
-// the other's notification and publishes the live event, in one
-// transaction. A retry with the same clientKey returns the first message.
-func (s *Service) Send(ctx context.Context, me *account.User, id, body, clientKey string) (*Message, error) {
-	return nil, errTodo
-}
-
-// MarkRead marks the conversation read for the viewer (unread count, read
-// marker, the message notifications) and tells the other's pages.
-func (s *Service) MarkRead(ctx context.Context, me *account.User, id string) error {
-	return errTodo
-}
-
-// UnreadTotal is the header badge: unread messages over all the user's
-// conversations with people who are not blocked.
-func (s *Service) UnreadTotal(ctx context.Context, userID string) (int, error) {
-	return 0, errTodo
-}
-
-// MarkDone marks the help done (either side); a matched request of this
-// conversation's helper becomes done too.
-func (s *Service) MarkDone(ctx context.Context, me *account.User, id string) error {
-	return errTodo
-}
-
-// Thank leaves the seeker's thank-you note (1 to MaxThanks characters)
-// once the help is done; one per conversation.
-func (s *Service) Thank(ctx context.Context, me *account.User, id, body string) error {
-	return errTodo
-}
-
-// ThanksFor returns the thank-you notes a user received, newest first, as
-// viewer may see them (none from people the viewer blocked or was blocked
-// by; none for a user the viewer may not see).
-func (s *Service) ThanksFor(ctx context.Context, viewer *account.User, userID string) ([]Thanks, error) {
-	return nil, errTodo
 }

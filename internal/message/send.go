@@ -1,0 +1,172 @@
+package message
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/noaber/noaber/internal/account"
+	"github.com/noaber/noaber/internal/apperr"
+	"github.com/noaber/noaber/internal/live"
+	"github.com/noaber/noaber/internal/notify"
+	"github.com/noaber/noaber/internal/store"
+)
+
+// MaxClientKey is the longest idempotency key a client may send.
+const MaxClientKey = 100
+
+// checkText trims s and checks it is 1 to max characters of text (line
+// breaks and tabs allowed, other control characters not), as errors of
+// field, with the keys prefix+"_empty", "_too_long" and "_invalid".
+func checkText(s string, max int, field, prefix string) (string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return "", apperr.Invalid(apperr.FieldError{Field: field, Key: prefix + "_empty"})
+	case !utf8.ValidString(s):
+		return "", apperr.Invalid(apperr.FieldError{Field: field, Key: prefix + "_invalid"})
+	case utf8.RuneCountInString(s) > max:
+		return "", apperr.Invalid(apperr.FieldError{Field: field, Key: prefix + "_too_long", Args: []any{"max", max}})
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return "", apperr.Invalid(apperr.FieldError{Field: field, Key: prefix + "_invalid"})
+		}
+	}
+	return s, nil
+}
+
+// checkBody checks a message and its client key before anything is read
+// or written.
+func checkBody(body, clientKey string) (string, error) {
+	if len(clientKey) > MaxClientKey || !utf8.ValidString(clientKey) {
+		return "", apperr.Invalid(apperr.FieldError{Field: "client_key", Key: "message.client_key_invalid", Args: []any{"max", MaxClientKey}})
+	}
+	return checkText(body, MaxBody, "body", "message.body")
+}
+
+// Send writes a message (1 to MaxBody characters after trimming) into a
+// conversation the viewer is in, raises the other's unread count, writes
+// the other's notification and publishes the live event, in one
+// transaction. A retry with the same clientKey returns the first message.
+// Errors: 404 (not the viewer's), 422 field "body" or "client_key", 403
+// blocked (either way), 410 recipient_gone (the other's account is not
+// active).
+func (s *Service) Send(ctx context.Context, me *account.User, id, body, clientKey string) (*Message, error) {
+	body, err := checkBody(body, clientKey)
+	if err != nil {
+		return nil, err
+	}
+	var m *Message
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		c, err := member(ctx, tx, me, id)
+		if err != nil {
+			return err
+		}
+		m, err = s.send(ctx, tx, me, c, body, clientKey, s.now())
+		return err
+	})
+	return m, err
+}
+
+// canSend says why me cannot write to the other in c, as the error Send
+// gives; nil when they can.
+func canSend(ctx context.Context, q store.Querier, me *account.User, c *convRow) error {
+	other := c.other(me.ID)
+	if blocked, err := blockedEitherWay(ctx, q, me.ID, other); err != nil || blocked {
+		if err != nil {
+			return err
+		}
+		return apperr.New(403, "blocked", "message.blocked")
+	}
+	var status string
+	if err := q.QueryRow(ctx, "SELECT status FROM users WHERE id = ?", other).Scan(&status); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if status != account.StatusActive {
+		return apperr.New(410, "recipient_gone", "message.recipient_gone")
+	}
+	return nil
+}
+
+// send writes a checked body into c, in tx: the message, the other's
+// unread count, the notification with its delivery job (the outbox) and
+// the live events for both.
+func (s *Service) send(ctx context.Context, tx *store.Tx, me *account.User, c *convRow, body, clientKey string, now time.Time) (*Message, error) {
+	if clientKey != "" {
+		m, err := s.byClientKey(ctx, tx, me, c, clientKey)
+		if err == nil || !errors.Is(err, store.ErrNotFound) {
+			return m, err
+		}
+	}
+	if err := canSend(ctx, tx, me, c); err != nil {
+		return nil, err
+	}
+	id := uuid.Must(uuid.NewV7()).String()
+	res, err := tx.Exec(ctx, `INSERT INTO messages (id, conversation_id, sender_id, body, client_key, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, id, c.id, me.ID, body, nullable(clientKey), now)
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		// The same key, sent at the same moment on another connection,
+		// won (PostgreSQL: this insert waited for it to commit).
+		return s.byClientKey(ctx, tx, me, c, clientKey)
+	}
+	other := c.other(me.ID)
+	unread := "helper_unread"
+	if other == c.seekerID {
+		unread = "seeker_unread"
+	}
+	if _, err := tx.Exec(ctx, "UPDATE conversations SET last_message_at = ?, "+unread+" = "+unread+" + 1 WHERE id = ?",
+		now, c.id); err != nil {
+		return nil, err
+	}
+	n := notify.Notice{UserID: other, Kind: notify.Message, Ref: id, ConversationID: c.id, RequestID: c.requestID}
+	if _, err := notify.Add(ctx, tx, n, now); err != nil {
+		return nil, err
+	}
+	if err := s.publish(ctx, tx, live.KindMessage, c.id, id, other, me.ID); err != nil {
+		return nil, err
+	}
+	return &Message{ID: id, ConversationID: c.id, SenderID: me.ID, SenderName: me.DisplayName(), Mine: true,
+		Body: body, CreatedAt: now}, nil
+}
+
+// byClientKey is the message me sent earlier with key; store.ErrNotFound
+// when there is none. A key used in another conversation is a mistake of
+// the client, not a retry.
+func (s *Service) byClientKey(ctx context.Context, tx *store.Tx, me *account.User, c *convRow, key string) (*Message, error) {
+	var m Message
+	err := tx.QueryRow(ctx, "SELECT id, conversation_id, body, created_at FROM messages WHERE sender_id = ? AND client_key = ?",
+		me.ID, key).Scan(&m.ID, &m.ConversationID, &m.Body, &m.CreatedAt)
+	if err != nil {
+		return nil, err
+	}
+	if m.ConversationID != c.id {
+		return nil, apperr.Invalid(apperr.FieldError{Field: "client_key", Key: "message.client_key_used"})
+	}
+	m.SenderID, m.SenderName, m.Mine, m.CreatedAt = me.ID, me.DisplayName(), true, m.CreatedAt.UTC()
+	m.Read = !c.readAtOf(c.other(me.ID)).IsZero() && !m.CreatedAt.After(c.readAtOf(c.other(me.ID)))
+	return &m, nil
+}
+
+// publish tells each of users' open pages about a change in conversation
+// convID, when the transaction commits. Without a broker (some tests)
+// nothing is published.
+func (s *Service) publish(ctx context.Context, tx *store.Tx, kind, convID, msgID string, users ...string) error {
+	if s.live == nil {
+		return nil
+	}
+	for _, u := range users {
+		if err := s.live.Publish(ctx, tx, live.Event{UserID: u, Kind: kind, ConversationID: convID, MessageID: msgID}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
