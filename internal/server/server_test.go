@@ -34,6 +34,9 @@ func routes(mux *http.ServeMux) {
 		}
 		io.WriteString(w, "saved "+r.PostFormValue("name"))
 	})
+	mux.HandleFunc("POST /u/{token}", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "unsubscribed "+r.PathValue("token"))
+	})
 	mux.HandleFunc("POST /api/v1/things", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusCreated)
 	})
@@ -83,7 +86,7 @@ func (s *testServer) do(t *testing.T, method, path string, body io.Reader, heade
 func TestSecurityHeaders(t *testing.T) {
 	s := newTestServer(t, Options{BaseURL: "http://localhost"})
 	want := map[string]string{
-		"Content-Security-Policy":    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+		"Content-Security-Policy":    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
 		"X-Content-Type-Options":     "nosniff",
 		"Referrer-Policy":            "same-origin",
 		"Permissions-Policy":         "geolocation=(self), camera=(), microphone=()",
@@ -174,6 +177,26 @@ func TestCrossOriginProtection(t *testing.T) {
 				t.Errorf("body %q, want the handler's answer", body)
 			}
 		})
+	}
+}
+
+// A mail provider sends an RFC 8058 one-click unsubscribe from its own
+// servers: a POST with no cookies, no Origin and no Sec-Fetch-Site. The
+// cross-origin check must let it through; a browser on another site that
+// posts the same is still refused.
+func TestOneClickUnsubscribePassesTheCrossOriginCheck(t *testing.T) {
+	s := newTestServer(t, Options{BaseURL: "https://noaber.example"})
+	body := "List-Unsubscribe=One-Click"
+	for _, ct := range []string{"application/x-www-form-urlencoded", "multipart/form-data; boundary=x"} {
+		res, got := s.do(t, "POST", "/u/tok123", strings.NewReader(body), map[string]string{"Content-Type": ct})
+		if res.StatusCode != 200 || got != "unsubscribed tok123" {
+			t.Fatalf("%s: status %d, body %q; want the handler's answer", ct, res.StatusCode, got)
+		}
+	}
+	res, _ := s.do(t, "POST", "/u/tok123", strings.NewReader(body), map[string]string{
+		"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
+	if res.StatusCode != 403 {
+		t.Fatalf("cross-site browser post: status %d, want 403", res.StatusCode)
 	}
 }
 

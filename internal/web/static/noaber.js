@@ -62,3 +62,14 @@
     }, { enableHighAccuracy: false, timeout: 20000, maximumAge: 600000 });
   });
 })();
+
+// The service worker makes Noaber installable, shows push notifications
+// and an offline page. The site works the same without it.
+(function () {
+  "use strict";
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {
+      // Not available here (a private window, an old browser): no matter.
+    });
+  }
+})();
