@@ -2,9 +2,11 @@ package message_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/live"
 	"github.com/noaber/noaber/internal/message"
 	"github.com/noaber/noaber/internal/notify"
@@ -234,6 +236,51 @@ func TestClientKeyMakesARetrySendOnce(t *testing.T) {
 		wantField(t, err, "client_key", "message.client_key_used")
 		if e.snapshot() != before {
 			t.Fatal("a reused key wrote something")
+		}
+	})
+}
+
+// Two people who start a conversation with each other at the same moment,
+// and a double tap sent on two connections, each end up once.
+func TestConcurrentStartsAndRetries(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		anna, bram := e.person("Anna", zutphen), e.person("Bram", east(1))
+		var wg sync.WaitGroup
+		convs := make([]string, 2)
+		errs := make([]error, 4)
+		for i, pair := range [][2]*account.User{{anna, bram}, {bram, anna}} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c, _, err := e.m.Start(e.ctx, pair[0], message.StartInput{UserID: pair[1].ID, Body: "Hoi!"})
+				if err == nil {
+					convs[i] = c.ID
+				}
+				errs[i] = err
+			}()
+		}
+		wg.Wait()
+		if errs[0] != nil || errs[1] != nil || convs[0] != convs[1] {
+			t.Fatalf("concurrent starts: %v %v %v", convs, errs[0], errs[1])
+		}
+		msgs := make([]*message.Message, 2)
+		for i := range msgs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				msgs[i], errs[2+i] = e.m.Send(e.ctx, anna, convs[0], "Dubbel getikt", "tap-1")
+			}()
+		}
+		wg.Wait()
+		if errs[2] != nil || errs[3] != nil || msgs[0].ID != msgs[1].ID {
+			t.Fatalf("double tap: %v %v", errs[2], errs[3])
+		}
+		if n := e.count("SELECT COUNT(*) FROM messages WHERE body = 'Dubbel getikt'"); n != 1 {
+			t.Fatalf("%d copies of the double tap", n)
+		}
+		if n := e.count("SELECT COUNT(*) FROM conversations"); n != 1 {
+			t.Fatalf("%d conversations", n)
 		}
 	})
 }

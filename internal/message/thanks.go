@@ -28,8 +28,13 @@ func (s *Service) MarkDone(ctx context.Context, me *account.User, id string) err
 			return apperr.New(409, "already_done", "message.already_done")
 		}
 		now := s.now()
-		if _, err := tx.Exec(ctx, "UPDATE conversations SET done_at = ?, done_by = ? WHERE id = ?", now, me.ID, c.id); err != nil {
+		// Conditional, so that of two marking it at once one is told.
+		res, err := tx.Exec(ctx, "UPDATE conversations SET done_at = ?, done_by = ? WHERE id = ? AND done_at IS NULL", now, me.ID, c.id)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(409, "already_done", "message.already_done")
 		}
 		if c.kind == KindRequest && c.requestID != "" {
 			// Only the helper who said yes closes the request: another
