@@ -12,6 +12,7 @@ import (
 	"github.com/noaber/noaber/internal/dispatch"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/jobs"
+	"github.com/noaber/noaber/internal/notify"
 	"github.com/noaber/noaber/internal/store"
 	"github.com/noaber/noaber/internal/testkit"
 )
@@ -104,6 +105,9 @@ func TestTwoInstancesInviteEachHelperOnce(t *testing.T) {
 			}
 			e := newEnvAt(t, d, clk)
 			e.q = jobs.New(d, jobs.Options{Now: clk.now, PollInterval: 5 * time.Millisecond, Workers: 3})
+			// Delivering the notifications by push and e-mail is
+			// internal/notify's to test; here they only must not fail.
+			e.q.Handle(notify.DeliverKind, func(context.Context, *jobs.Job) error { return nil })
 			e.d = dispatch.New(d, e.q, e.acc, e.help, dispatch.Options{Now: clk.now})
 			instances[i] = e
 			wg.Add(1)
