@@ -1,33 +1,213 @@
 package web
 
-import "net/http"
+import (
+	"crypto/rand"
+	"net/http"
+	"strconv"
 
-// Stubs: the conversation pages (to be written).
+	"github.com/noaber/noaber/internal/apperr"
+	"github.com/noaber/noaber/internal/i18n"
+	"github.com/noaber/noaber/internal/message"
+)
 
+type conversationsPage struct {
+	List []message.Conversation
+}
+
+// conversations lists the user's conversations, the latest activity
+// first (the service's order).
 func (h *Handler) conversations(w http.ResponseWriter, r *http.Request, v *visit) error {
-	return errTodo
+	if h.messages == nil {
+		return apperr.NotFound()
+	}
+	list, err := h.messages.List(r.Context(), v.user)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "messages", &view{Data: conversationsPage{List: list}})
+	return nil
 }
+
+type conversationPage struct {
+	C        *message.Conversation
+	Messages []message.Message
+	// Older says there are older messages than the first one shown;
+	// Before is the id the "older messages" link pages back from.
+	Older  bool
+	Before string
+	// Paged: an older page is shown, not the newest messages (the live
+	// updates then stay off).
+	Paged bool
+	// Last is the newest message shown: the live stream starts after it.
+	Last string
+	// Key is the idempotency key of the send form: a double submit
+	// posts the message once.
+	Key string
+	// Thanks is the seeker's note, once given.
+	Thanks    *message.Thanks
+	MaxBody   int
+	MaxThanks int
+}
+
+// conversationView shows a conversation, newest at the bottom, and marks
+// it read.
 func (h *Handler) conversationView(w http.ResponseWriter, r *http.Request, v *visit) error {
-	return errTodo
+	vw := &view{}
+	q := r.URL.Query()
+	switch {
+	case q.Has("done"):
+		vw.Notice = "web.conversation.done_notice"
+	case q.Has("thanked"):
+		vw.Notice = "web.conversation.thanked_notice"
+	}
+	return h.renderConversation(w, r, v, http.StatusOK, vw, true)
 }
+
+// conversationSend sends a message. Success goes back to the page (PRG);
+// an error shows the page again with the text kept and the reason by
+// the field.
 func (h *Handler) conversationSend(w http.ResponseWriter, r *http.Request, v *visit) error {
-	return errTodo
+	if h.messages == nil {
+		return apperr.NotFound()
+	}
+	id := r.PathValue("id")
+	f := readForm(r, "body", "key")
+	// The text is kept as typed (the service trims it).
+	body := f.Values.Get("body")
+	if _, err := h.messages.Send(r.Context(), v.user, id, body, f.get("key")); err != nil {
+		return h.conversationFailed(w, r, v, err, map[string]string{"body": "message-body"}, "message-body", body)
+	}
+	http.Redirect(w, r, "/messages/"+id+"#bottom", http.StatusSeeOther)
+	return nil
 }
-func (h *Handler) conversationEvents(w http.ResponseWriter, r *http.Request, v *visit) error {
-	return errTodo
+
+// conversationRead marks the conversation read: the script calls it when
+// a message arrives while the page is in view.
+func (h *Handler) conversationRead(w http.ResponseWriter, r *http.Request, v *visit) error {
+	if h.messages == nil {
+		return apperr.NotFound()
+	}
+	if err := h.messages.MarkRead(r.Context(), v.user, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
+
+// conversationDone marks the help done.
 func (h *Handler) conversationDone(w http.ResponseWriter, r *http.Request, v *visit) error {
-	return errTodo
+	if h.messages == nil {
+		return apperr.NotFound()
+	}
+	id := r.PathValue("id")
+	if err := h.messages.MarkDone(r.Context(), v.user, id); err != nil {
+		return h.conversationFailed(w, r, v, err, nil, "", "")
+	}
+	http.Redirect(w, r, "/messages/"+id+"?done=1#done", http.StatusSeeOther)
+	return nil
 }
+
+// conversationThanks leaves the seeker's thank-you note.
 func (h *Handler) conversationThanks(w http.ResponseWriter, r *http.Request, v *visit) error {
-	return errTodo
+	if h.messages == nil {
+		return apperr.NotFound()
+	}
+	id := r.PathValue("id")
+	f := readForm(r, "body")
+	body := f.Values.Get("body")
+	if err := h.messages.Thank(r.Context(), v.user, id, body); err != nil {
+		return h.conversationFailed(w, r, v, err, map[string]string{"body": "thanks-body"}, "thanks-body", body)
+	}
+	http.Redirect(w, r, "/messages/"+id+"?thanked=1#thanks-given", http.StatusSeeOther)
+	return nil
 }
-func (h *Handler) requestRespond(w http.ResponseWriter, r *http.Request, v *visit) error {
-	return errTodo
+
+// conversationFailed shows the conversation again with what went wrong;
+// the text the user typed stays in field. Someone else's conversation is
+// the ordinary 404.
+func (h *Handler) conversationFailed(w http.ResponseWriter, r *http.Request, v *visit, err error, ids map[string]string, field, text string) error {
+	e, ok := apperr.As(err)
+	if !ok || e.Status == http.StatusNotFound {
+		return err
+	}
+	f := &form{Values: map[string][]string{}, Errors: map[string]string{}}
+	if field != "" {
+		f.Values.Set(field, text)
+	}
+	status := f.setError(v.lang, e, ids)
+	return h.renderConversation(w, r, v, status, &view{Form: f}, false)
 }
-func (h *Handler) offerRespond(w http.ResponseWriter, r *http.Request, v *visit) error {
-	return errTodo
+
+// renderConversation reads the conversation as the viewer sees it and
+// renders it. markRead: opening the page reads the messages.
+func (h *Handler) renderConversation(w http.ResponseWriter, r *http.Request, v *visit, status int, vw *view, markRead bool) error {
+	if h.messages == nil {
+		return apperr.NotFound()
+	}
+	ctx := r.Context()
+	id := r.PathValue("id")
+	c, err := h.messages.Get(ctx, v.user, id)
+	if err != nil {
+		return err
+	}
+	before := r.URL.Query().Get("before")
+	if markRead && c.Unread > 0 && before == "" {
+		if err := h.messages.MarkRead(ctx, v.user, id); err != nil {
+			return err
+		}
+		c.Unread = 0
+	}
+	msgs, older, err := h.messages.Messages(ctx, v.user, id, before, message.PageSize)
+	if err != nil {
+		return err
+	}
+	p := conversationPage{C: c, Messages: msgs, Older: older, Paged: before != "",
+		Key: rand.Text(), MaxBody: message.MaxBody, MaxThanks: message.MaxThanks}
+	if len(msgs) > 0 {
+		p.Before = msgs[0].ID
+		p.Last = msgs[len(msgs)-1].ID
+	}
+	if c.Thanked {
+		p.Thanks = h.thanksOf(r, v, c)
+	}
+	vw.Data = p
+	h.render(w, r, status, "conversation", vw)
+	return nil
 }
-func (h *Handler) personMessage(w http.ResponseWriter, r *http.Request, v *visit) error {
-	return errTodo
+
+// thanksOf finds the note the seeker left in c among the helper's notes:
+// the first one from the seeker since the help was marked done. The page
+// still says "thanked" when it cannot be found.
+func (h *Handler) thanksOf(r *http.Request, v *visit, c *message.Conversation) *message.Thanks {
+	seeker, helper := v.user.ID, c.Other.ID
+	if c.Role == message.RoleHelper {
+		seeker, helper = c.Other.ID, v.user.ID
+	}
+	list, err := h.messages.ThanksFor(r.Context(), v.user, helper)
+	if err != nil {
+		if _, ok := apperr.As(err); !ok {
+			h.log.Warn("thanks of a conversation", "conversation", c.ID, "err", err)
+		}
+		return nil
+	}
+	var found *message.Thanks
+	for i := range list { // newest first
+		t := &list[i]
+		if t.FromID == seeker && !t.CreatedAt.Before(c.DoneAt) {
+			found = t
+		}
+	}
+	return found
 }
+
+// MessagesBadge is the unread message count as the header shows it.
+func (v *view) MessagesBadge() string {
+	if v.UnreadMessages > 99 {
+		return "99+"
+	}
+	return strconv.Itoa(v.UnreadMessages)
+}
+
+// N is a plural text in the page's language ("1 bedankje", "3 bedankjes").
+func (v *view) N(key string, n int) string { return i18n.N(v.Lang, key, n) }

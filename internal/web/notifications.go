@@ -11,8 +11,9 @@ import (
 )
 
 // header fills what the header shows a signed-in user besides the menu:
-// the number of unread notifications and, for coordinators, the link to
-// their pages. Neither is worth failing a page for, so an error is only
+// the numbers of unread notifications and messages and, for
+// coordinators, the link to their pages. None is worth failing a page
+// for, so an error is only
 // logged.
 func (h *Handler) header(r *http.Request, vw *view) {
 	if vw.User == nil {
@@ -25,6 +26,13 @@ func (h *Handler) header(r *http.Request, vw *view) {
 			h.log.Warn("unread notifications", "err", err)
 		}
 		vw.Unread = n
+	}
+	if h.messages != nil {
+		n, err := h.messages.UnreadTotal(ctx, vw.User.ID)
+		if err != nil {
+			h.log.Warn("unread messages", "err", err)
+		}
+		vw.UnreadMessages = n
 	}
 	coord, err := h.accounts.HoldsRole(ctx, vw.User, account.RoleCoordinator)
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/rand"
 	"net/http"
 
 	"github.com/noaber/noaber/internal/help"
@@ -9,23 +10,36 @@ import (
 type offerPage struct {
 	Offer        *help.OfferView
 	ConfirmClose bool
+	// RespondKey is the idempotency key of the respond form.
+	RespondKey string
 }
 
 // offerView shows an offer; like a request, what one may not see is 404.
 func (h *Handler) offerView(w http.ResponseWriter, r *http.Request, v *visit) error {
+	vw := &view{}
+	q := r.URL.Query()
+	switch {
+	case q.Has("posted"):
+		vw.Notice = "web.offer.posted"
+	case q.Has("closed"):
+		vw.Notice = "web.offer.closed"
+	}
+	return h.renderOffer(w, r, v, http.StatusOK, vw)
+}
+
+// renderOffer renders the offer page with status; vw may hold a notice
+// for the owner or the respond form sent back with its error.
+func (h *Handler) renderOffer(w http.ResponseWriter, r *http.Request, v *visit, status int, vw *view) error {
 	ov, err := h.help.Offer(r.Context(), v.user, r.PathValue("id"), v.lang)
 	if err != nil {
 		return err
 	}
-	vw := &view{Data: offerPage{Offer: ov}}
-	if ov.Mine {
-		switch {
-		case r.URL.Query().Has("posted"):
-			vw.Notice = "web.offer.posted"
-		case r.URL.Query().Has("closed"):
-			vw.Notice = "web.offer.closed"
-		}
+	page := offerPage{Offer: ov}
+	if !ov.Mine {
+		vw.Notice = ""
+		page.RespondKey = rand.Text()
 	}
-	h.render(w, r, http.StatusOK, "offer", vw)
+	vw.Data = page
+	h.render(w, r, status, "offer", vw)
 	return nil
 }

@@ -19,6 +19,8 @@ type progressBlock struct {
 	// posted, 2 asking neighbours, 3 someone helps.
 	Step   int
 	Helper string // display name, when matched
+	// ConversationID is where seeker and helper talk, when matched.
+	ConversationID string
 	// Escalated: the block also says what the seeker can do.
 	Escalated bool
 	CanEdit   bool
@@ -53,6 +55,7 @@ func progressOf(lang i18n.Lang, p *dispatch.Progress, open bool) *progressBlock 
 		return nil
 	case dispatch.Matched:
 		b.Step = 3
+		b.ConversationID = p.ConversationID
 		if p.Helper != nil {
 			b.Helper = p.Helper.DisplayName
 			b.Lines = []string{t("web.progress.matched", "name", p.Helper.DisplayName), t("web.progress.matched_next")}

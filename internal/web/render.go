@@ -59,6 +59,8 @@ type view struct {
 	// the link to the coordinator pages (see header.go).
 	Unread      int
 	Coordinator bool
+	// UnreadMessages is the badge on the messages link.
+	UnreadMessages int
 }
 
 // T translates key into the page's language.

@@ -146,6 +146,7 @@ func (h *Handler) routes() []route {
 		{"GET /messages", h.member(h.conversations)},
 		{"GET /messages/{id}", h.member(h.conversationView)},
 		{"POST /messages/{id}", h.member(h.conversationSend)},
+		{"POST /messages/{id}/read", h.member(h.conversationRead)},
 		{"GET /messages/{id}/events", h.member(h.conversationEvents)},
 		{"POST /messages/{id}/done", h.member(h.conversationDone)},
 		{"POST /messages/{id}/thanks", h.member(h.conversationThanks)},
