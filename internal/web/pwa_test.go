@@ -98,7 +98,7 @@ func TestServiceWorker(t *testing.T) {
 			}
 		}
 		for _, s := range []string{`addEventListener("push"`, `addEventListener("notificationclick"`, `addEventListener("fetch"`,
-			"showNotification(", "openWindow(", `"/offline"`, `credentials: "omit"`} {
+			"showNotification(", "openWindow(", `"/offline"`} {
 			if !strings.Contains(p.body, s) {
 				t.Fatalf("sw.js lacks %s:\n%s", s, p.body)
 			}

@@ -7,10 +7,10 @@ var CACHE = "noaber-" + VERSION;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
-    // Without cookies: the offline page must be the one for everybody.
-    return cache.addAll(PRECACHE.map(function (url) {
-      return new Request(url, { credentials: "omit" });
-    }));
+    // With the cookies, for the user's language only: the server draws
+    // /offline as for a visitor who is not signed in, so the copy kept
+    // here holds nothing personal.
+    return cache.addAll(PRECACHE);
   }).then(function () {
     return self.skipWaiting();
   }));
