@@ -156,3 +156,52 @@ func TestEnqueueRefusesMessagesThatCannotBeSent(t *testing.T) {
 		t.Errorf("%d jobs (%v), want none", n, err)
 	}
 }
+
+func TestSendJobHooksHearTheOutcome(t *testing.T) {
+	db := testkit.NewDB(t, store.SQLite)
+	ctx := context.Background()
+	sink := testkit.NewSMTPSink(t)
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	q := jobs.New(db, jobs.Options{Now: func() time.Time { return now }})
+	var sent, failed []string
+	RegisterSender(q, sinkSender(sink), Hooks{
+		Sent:   func(_ context.Context, m Message) { sent = append(sent, m.To+" "+m.UserID+" "+m.Kind) },
+		Failed: func(_ context.Context, m Message, err error) { failed = append(failed, m.To+" "+m.UserID) },
+	})
+	enqueue := func(to string) {
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			return Enqueue(ctx, q, tx, Message{To: to, Subject: "Hallo", Text: "Hallo", UserID: "u-" + to, Kind: "notify"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	sink.Reject("gone@example.org")
+	sink.RejectTemporarily("later@example.org")
+	enqueue("ok@example.org")
+	enqueue("gone@example.org")
+	enqueue("later@example.org")
+	if _, err := q.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(sent) != 1 || sent[0] != "ok@example.org u-ok@example.org notify" {
+		t.Errorf("sent %q", sent)
+	}
+	// The permanent rejection fails at once; the temporary one is not a
+	// failure until its last attempt.
+	if len(failed) != 1 || failed[0] != "gone@example.org u-gone@example.org" {
+		t.Fatalf("failed %q", failed)
+	}
+	for range MaxAttempts {
+		now = now.Add(2 * time.Hour)
+		if _, err := q.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(failed) != 2 || failed[1] != "later@example.org u-later@example.org" {
+		t.Errorf("after the last attempt, failed %q", failed)
+	}
+	if strings.Contains(string(sink.Messages()[0].Raw), "u-ok@") {
+		t.Error("the user id went out in the mail")
+	}
+}

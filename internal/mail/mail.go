@@ -16,4 +16,10 @@ type Message struct {
 	Text    string            `json:"text"`
 	HTML    string            `json:"html,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
+	// Kind and UserID say what the mail is and whom it is for, so the
+	// sender's Hooks can act on the outcome (notification e-mails set
+	// them: internal/notify counts failures per address). They are not
+	// sent.
+	Kind   string `json:"kind,omitempty"`
+	UserID string `json:"user_id,omitempty"`
 }

@@ -18,8 +18,19 @@ func sampleData() map[string]any {
 		"NewEmail":  "els.nieuw@example.org",
 		"Hours":     24,
 		"Minutes":   60,
+		// Notification e-mails (internal/notify).
+		"RequestTitle":    "Boodschappen doen",
+		"SettingsLink":    "https://noaber.test/me/notifications",
+		"UnsubscribeLink": "https://noaber.test/u/tok123",
+		"Count":           3,
+		"Conversations": []map[string]any{
+			{"From": "Anna B.", "Title": "Boodschappen doen", "Link": "https://noaber.test/messages/c1", "Count": 2},
+			{"From": "Piet", "Title": "", "Link": "https://noaber.test/messages/c2", "Count": 1},
+		},
 	}
 }
+
+var notifyLinks = []string{"Link", "SettingsLink", "UnsubscribeLink"}
 
 // wantLinks lists the data keys whose URL must be in both parts.
 var wantLinks = map[string][]string{
@@ -29,6 +40,14 @@ var wantLinks = map[string][]string{
 	"reset":            {"Link"},
 	"password_changed": {"ResetLink"},
 	"email_changed":    nil,
+
+	"notify_invitation":           notifyLinks,
+	"notify_invitation_withdrawn": notifyLinks,
+	"notify_matched":              notifyLinks,
+	"notify_expiring":             notifyLinks,
+	"notify_escalated":            notifyLinks,
+	"notify_escalation":           notifyLinks,
+	"notify_digest":               notifyLinks,
 }
 
 func TestEveryMailRendersInEveryLanguage(t *testing.T) {
@@ -189,5 +208,29 @@ func TestRenderWithoutNameAndWithOwnSiteName(t *testing.T) {
 	}
 	if !strings.HasPrefix(m.Text, "Hallo,\n") || !strings.Contains(m.Subject, "Noaber Terneuzen") {
 		t.Errorf("subject %q text:\n%s", m.Subject, m.Text)
+	}
+}
+
+func TestRenderDigest(t *testing.T) {
+	m, err := Render(i18n.NL, "notify_digest", sampleData())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "3 nieuwe berichten" {
+		t.Errorf("subject %q", m.Subject)
+	}
+	for _, want := range []string{"Van Anna B., over: Boodschappen doen (2 berichten)", "https://noaber.test/messages/c1", "Van Piet (1 bericht)", "https://noaber.test/messages/c2"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("text lacks %q:\n%s", want, m.Text)
+		}
+	}
+	if !strings.Contains(m.HTML, `href="https://noaber.test/messages/c2"`) {
+		t.Errorf("HTML lacks the conversation link:\n%s", m.HTML)
+	}
+	d := sampleData()
+	d["Count"] = 1
+	one, err := Render(i18n.EN, "notify_digest", d)
+	if err != nil || one.Subject != "1 new message" {
+		t.Errorf("subject %q (%v)", one.Subject, err)
 	}
 }

@@ -8,7 +8,6 @@ package notify
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -66,6 +65,8 @@ type Notification struct {
 type Service struct {
 	db  *store.DB
 	now func() time.Time
+	// opt is set by Deliver, before the queue runs and the pages serve.
+	opt DeliveryOptions
 }
 
 // New returns the notifications service; now may be nil (time.Now).
@@ -170,5 +171,3 @@ func (s *Service) MarkReadAbout(ctx context.Context, userID, requestID string) e
 		s.now().UTC(), userID, requestID)
 	return err
 }
-
-var errTodo = errors.New("notify: not implemented")
