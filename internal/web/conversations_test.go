@@ -172,6 +172,14 @@ func TestConversationRespondListViewSend(t *testing.T) {
 		h.get("/me/help").expect(t, http.StatusOK).has(t, `id="messages-badge"`)
 		h.get("/messages/"+conv).expect(t, http.StatusOK).has(t, "Fijn, tot morgen &lt;om 10 uur&gt;").hasNot(t, "<om 10 uur>")
 
+		// The strict Content-Security-Policy allows no inline script or style.
+		inline := regexp.MustCompile(`(?i)<script>|<script [^>]*>[^<]|<style|\sstyle="|\son[a-z]+="`)
+		for _, path := range []string{"/messages", "/messages/" + conv, "/requests/" + req.ID, "/people/" + seeker.ID} {
+			if m := inline.FindString(h.get(path).body); m != "" {
+				t.Fatalf("%s has inline code %q", path, m)
+			}
+		}
+
 		// Someone else's conversation is not found, for reading and for writing.
 		o.get("/messages/"+conv).expect(t, http.StatusNotFound)
 		o.post("/messages/"+conv, url.Values{"body": {"Hallo"}}).expect(t, http.StatusNotFound)

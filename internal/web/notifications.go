@@ -13,8 +13,7 @@ import (
 // header fills what the header shows a signed-in user besides the menu:
 // the numbers of unread notifications and messages and, for
 // coordinators, the link to their pages. None is worth failing a page
-// for, so an error is only
-// logged.
+// for, so an error is only logged.
 func (h *Handler) header(r *http.Request, vw *view) {
 	if vw.User == nil {
 		return

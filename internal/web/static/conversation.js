@@ -88,9 +88,17 @@
         item.appendChild(p);
       });
     });
-    // Marked done or thanked: the page shows other buttons now.
+    // Marked done or thanked: the page shows other buttons now. Not
+    // while this page is already on its way elsewhere (a form it sent
+    // marked the conversation done): a reload would cancel that.
+    var leaving = false;
+    window.addEventListener("beforeunload", function () {
+      leaving = true;
+    });
     function reload() {
-      window.location.reload();
+      if (!leaving) {
+        window.location.reload();
+      }
     }
     source.addEventListener("done", reload);
     source.addEventListener("reload", reload);
