@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,8 +23,11 @@ import (
 	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/jobs"
+	"github.com/noaber/noaber/internal/live"
 	"github.com/noaber/noaber/internal/mail"
+	"github.com/noaber/noaber/internal/message"
 	"github.com/noaber/noaber/internal/notify"
+	"github.com/noaber/noaber/internal/push"
 	"github.com/noaber/noaber/internal/server"
 	"github.com/noaber/noaber/internal/store"
 	"github.com/noaber/noaber/internal/web"
@@ -39,6 +43,8 @@ type App struct {
 	Help     *help.Service
 	Dispatch *dispatch.Service
 	Notify   *notify.Service
+	Messages *message.Service
+	Live     *live.Broker
 	Handler  http.Handler
 }
 
@@ -94,7 +100,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 			return nil, fmt.Errorf("secret key: %w", err)
 		}
 	}
-	q := jobs.New(db, jobs.Options{Workers: cfg.JobWorkers, PollInterval: opt.JobPoll, Logger: logger})
+	q := jobs.New(db, jobs.Options{Workers: cfg.JobWorkers, PollInterval: opt.JobPoll, Lease: cfg.JobLease, Logger: logger})
+	notifications := notify.New(db, nil)
 	if cfg.SMTP.Host == "" {
 		logger.Warn("no SMTP server configured (NOABER_SMTP_HOST): e-mails are written to this log instead of sent")
 		q.Handle(mail.SendKind, logMail(logger))
@@ -105,7 +112,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 			db.Close()
 			return nil, fmt.Errorf("SMTP settings: %w", err)
 		}
-		mail.RegisterSender(q, mail.NewSender(sc))
+		// The hooks count failing addresses, to turn them off.
+		mail.RegisterSender(q, mail.NewSender(sc), notifications.MailHooks())
 	}
 	ro := geo.ResolverOptions{Logger: logger}
 	if cfg.Geocoder == "pdok" {
@@ -122,17 +130,60 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 		return nil, fmt.Errorf("--dispatch-weights (NOABER_DISPATCH_WEIGHTS): %w", err)
 	}
 	dispatcher := dispatch.New(db, q, accounts, helpSvc, dispatch.Options{Weights: weights, Logger: logger})
-	notifications := notify.New(db, nil)
+	var dsn string
+	if db.Engine() == store.Postgres {
+		dsn = cfg.DatabaseURL
+	}
+	broker := live.New(db, dsn, logger)
+	messages := message.New(db, accounts, helpSvc, broker, message.Options{Logger: logger})
+	delivery := notify.DeliveryOptions{Queue: q, BaseURL: cfg.BaseURL, SecretKey: []byte(secret), DigestDelay: cfg.DigestDelay, Logger: logger}
+	if cfg.Push {
+		keys, err := vapidKeys(ctx, db, cfg)
+		if err == nil {
+			err = keys.Check()
+		}
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("VAPID keys: %w", err)
+		}
+		delivery.Push, delivery.VAPIDPublicKey = push.NewSender(keys, cfg.VAPIDSubject), keys.Public
+	}
+	notifications.Deliver(delivery)
 	q.Periodic("account.cleanup", time.Hour, func(ctx context.Context, _ *jobs.Job) error { return accounts.Cleanup(ctx) })
 
-	w, err := web.New(web.Deps{Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Logger: logger, BaseURL: cfg.BaseURL, SecureCookies: cfg.Secure(), TrustProxy: cfg.TrustProxy})
+	w, err := web.New(web.Deps{Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Messages: messages, Live: broker, Logger: logger, BaseURL: cfg.BaseURL, SecureCookies: cfg.Secure(), TrustProxy: cfg.TrustProxy})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	a := api.New(api.Deps{Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Logger: logger, BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy})
+	a := api.New(api.Deps{Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Messages: messages, Live: broker, Logger: logger, BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy})
 	h := server.New(server.Options{BaseURL: cfg.BaseURL, Logger: logger, DB: db, MetricsToken: cfg.MetricsToken}, w.Register, a.Register)
-	return &App{Config: cfg, Logger: logger, DB: db, Jobs: q, Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Handler: h}, nil
+	return &App{Config: cfg, Logger: logger, DB: db, Jobs: q, Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Messages: messages, Live: broker, Handler: h}, nil
+}
+
+// vapidKeys returns the configured VAPID keys, or the ones generated on
+// the first start and kept in the database, so that every instance signs
+// with the same key and browsers' subscriptions stay valid.
+func vapidKeys(ctx context.Context, db *store.DB, cfg config.Config) (push.Keys, error) {
+	if cfg.VAPIDPublicKey != "" {
+		return push.Keys{Public: cfg.VAPIDPublicKey, Private: cfg.VAPIDPrivateKey}, nil
+	}
+	v, err := db.SettingOrCreate(ctx, "vapid_keys", func() (string, error) {
+		k, err := push.GenerateKeys()
+		if err != nil {
+			return "", err
+		}
+		b, err := json.Marshal(k)
+		return string(b), err
+	})
+	if err != nil {
+		return push.Keys{}, fmt.Errorf("VAPID keys: %w", err)
+	}
+	var k push.Keys
+	if err := json.Unmarshal([]byte(v), &k); err != nil || k.Public == "" || k.Private == "" {
+		return push.Keys{}, fmt.Errorf("VAPID keys in the settings table are unreadable; remove the row vapid_keys to make new ones")
+	}
+	return k, nil
 }
 
 // logMail stands in for SMTP when none is configured, so that someone
@@ -159,6 +210,10 @@ func (a *App) Run(ctx context.Context, ln net.Listener, ready func(addr string))
 			return fmt.Errorf("listen on %s: %w", a.Config.Listen, err)
 		}
 	}
+	liveDone := make(chan error, 1)
+	lctx, stopLive := context.WithCancel(context.WithoutCancel(ctx))
+	go func() { liveDone <- a.Live.Run(lctx) }()
+	defer func() { stopLive(); <-liveDone }()
 	jobsDone := make(chan error, 1)
 	// Jobs stop after the HTTP server, so a request that queued one during
 	// shutdown still has it picked up (or left for the next start).
@@ -167,7 +222,11 @@ func (a *App) Run(ctx context.Context, ln net.Listener, ready func(addr string))
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	err := server.ServeListener(ctx, server.NewHTTPServer(a.Config.Listen, a.Handler), ln, a.Logger)
+	srv := server.NewHTTPServer(a.Config.Listen, a.Handler)
+	// Event streams never end by themselves: close them when the shutdown
+	// starts, so it does not wait for them (their pages reconnect).
+	srv.RegisterOnShutdown(a.Live.CloseAll)
+	err := server.ServeListener(ctx, srv, ln, a.Logger)
 	stopJobs()
 	if jerr := <-jobsDone; err == nil && jerr != nil && !errors.Is(jerr, context.Canceled) {
 		err = jerr

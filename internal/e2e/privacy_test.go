@@ -22,6 +22,7 @@ import (
 	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/i18n"
+	"github.com/noaber/noaber/internal/message"
 	"github.com/noaber/noaber/internal/testkit"
 )
 
@@ -167,6 +168,9 @@ type privacyWorld struct {
 	awayPostcode, awayHouse string
 	awayPoint               geo.Point
 	veraInvitation          string // Vera is invited for Anna's groceries
+	// Vera's conversations: with Anna (done and thanked), about Anna's
+	// offer, about Bram's request, and with Carla from before the block.
+	annaConversation, offerConversation, requestConversation, carlaConversation string
 
 	base      string
 	web, api  *http.Client
@@ -250,9 +254,30 @@ func newPrivacyWorld(t *testing.T, n *noaber) *privacyWorld {
 	w.bramOffer = offer(w.bram, "transport", "Lifts to the station on weekdays", "I drive to Enschede station most mornings.")
 	w.carlaOffer = offer(w.carla, "groceries", "Boodschappen doen op vrijdag", "Ik ga toch naar de markt.")
 	offer(w.vera, "company", "Samen wandelen in het Rutbeek", "Op zondagmiddag.")
+	start := func(from *resident, in message.StartInput) string {
+		t.Helper()
+		c, _, err := n.app.Messages.Start(ctx, from.user(t, n), in)
+		if err != nil {
+			t.Fatalf("%s starts a conversation: %v", from.first, err)
+		}
+		return c.ID
+	}
+	w.carlaConversation = start(w.carla, message.StartInput{UserID: w.vera.id, Body: "Hoi Vera, ik woon hier om de hoek."})
 	if err := n.app.Accounts.Block(ctx, w.vera.user(t, n), w.carla.id); err != nil {
 		t.Fatalf("Vera blocks Carla: %v", err)
 	}
+	w.annaConversation = start(w.anna, message.StartInput{UserID: w.vera.id, Body: "Hoi Vera, zullen we samen wandelen?"})
+	if _, err := n.app.Messages.Send(ctx, w.vera.user(t, n), w.annaConversation, "Graag, zondag?", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.app.Messages.MarkDone(ctx, w.anna.user(t, n), w.annaConversation); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.app.Messages.Thank(ctx, w.anna.user(t, n), w.annaConversation, "Dank je Vera, het was gezellig!"); err != nil {
+		t.Fatal(err)
+	}
+	w.offerConversation = start(w.vera, message.StartInput{OfferID: w.annaOffer, Body: "Mag mijn hond ook mee?"})
+	w.requestConversation = start(w.vera, message.StartInput{RequestID: w.bramRequest, Body: "I can drive you on Tuesday."})
 	w.veraInvitation = waitForInvitation(t, n, w.vera, w.annaRequest)
 
 	// Vera signs in on the pages (a cookie) and in the API (a token).
@@ -394,11 +419,45 @@ var sweep = map[string]func(w *privacyWorld) []probe{
 	"/api/v1/editions/{id}/dispatch-settings": func(w *privacyWorld) []probe {
 		return []probe{{url: "/api/v1/editions/" + account.NationalEditionID + "/dispatch-settings", want: 200}}
 	},
+
+	// Conversations, notification settings and the app shell.
+	"/messages": own("/messages"),
+	"/messages/{id}": func(w *privacyWorld) []probe {
+		return []probe{{url: "/messages/" + w.annaConversation, want: 200}, {url: "/messages/" + w.offerConversation, want: 200},
+			{url: "/messages/" + w.requestConversation, want: 200}, {url: "/messages/" + w.carlaConversation, want: 200},
+			{url: "/messages/does-not-exist", want: -1}}
+	},
+	"/me/notifications":     own("/me/notifications"),
+	"/u/{token}":            public("/u/not-a-token"),
+	"/manifest.webmanifest": public("/manifest.webmanifest"),
+	"/sw.js":                public("/sw.js"),
+	"/offline":              public("/offline"),
+	"/api/v1/conversations": own("/api/v1/conversations"),
+	"/api/v1/conversations/{id}": func(w *privacyWorld) []probe {
+		return []probe{{url: "/api/v1/conversations/" + w.annaConversation, want: 200}, {url: "/api/v1/conversations/" + w.offerConversation, want: 200},
+			{url: "/api/v1/conversations/" + w.requestConversation, want: 200}, {url: "/api/v1/conversations/" + w.carlaConversation, want: 200},
+			{url: "/api/v1/conversations/does-not-exist", want: -1}}
+	},
+	"/api/v1/conversations/{id}/messages": func(w *privacyWorld) []probe {
+		return []probe{{url: "/api/v1/conversations/" + w.annaConversation + "/messages", want: 200},
+			{url: "/api/v1/conversations/" + w.carlaConversation + "/messages", want: 200},
+			{url: "/api/v1/conversations/does-not-exist/messages", want: -1}}
+	},
+	"/api/v1/users/{id}/thanks": func(w *privacyWorld) []probe {
+		return []probe{{url: "/api/v1/users/" + w.vera.id + "/thanks", want: 200, own: true}, {url: "/api/v1/users/" + w.anna.id + "/thanks", want: 200},
+			{url: "/api/v1/users/" + w.carla.id + "/thanks", want: -1}}
+	},
+	"/api/v1/me/notification-settings": own("/api/v1/me/notification-settings"),
+	"/api/v1/push/vapid-public-key":    public("/api/v1/push/vapid-public-key"),
 }
 
 // notSwept are GET routes the sweep leaves out, with the reason.
 var notSwept = map[string]string{
 	"/static/": "the stylesheet, script and icons: the same files for everyone",
+	"/messages/{id}/events": "an event stream that never ends; it sends the same message fragments as /messages/{id}, " +
+		"and its events carry ids only (internal/web tests read it)",
+	"/api/v1/events": "an event stream that never ends; its message events are the JSON of /api/v1/conversations/{id}/messages " +
+		"(internal/api and the two-instance test in this package read it)",
 }
 
 func public(urls ...string) func(*privacyWorld) []probe {
