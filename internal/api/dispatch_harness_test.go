@@ -38,6 +38,9 @@ func newDispatchEnv(t *testing.T, db *store.DB) *dispatchEnv {
 	// The mails are read from the jobs table (lastLink); sending them is
 	// another package's test.
 	q.Handle(noabermail.SendKind, func(context.Context, *jobs.Job) error { return nil })
+	// Delivery by push and e-mail is the notify package's test; here the
+	// in-app notifications are what counts.
+	q.Handle(notify.DeliverKind, func(context.Context, *jobs.Job) error { return nil })
 	svc := account.New(db, q, account.Options{
 		BaseURL: "http://noaber.test", SecretKey: []byte("test"), PasswordMemoryKiB: 1024, Now: clk.Now,
 	})
