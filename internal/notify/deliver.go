@@ -53,7 +53,7 @@ func (s *Service) Deliver(opt DeliveryOptions) {
 	opt.BaseURL = strings.TrimRight(opt.BaseURL, "/")
 	s.opt = opt
 	opt.Queue.Handle(DeliverKind, s.deliverJob)
-	opt.Queue.Periodic(DigestKind, time.Minute, func(ctx context.Context, _ *jobs.Job) error {
+	opt.Queue.Periodic(DigestKind, digestEvery(opt.DigestDelay), func(ctx context.Context, _ *jobs.Job) error {
 		_, err := s.SendDigests(ctx)
 		return err
 	})
@@ -61,6 +61,13 @@ func (s *Service) Deliver(opt DeliveryOptions) {
 		_, err := s.WriteExpiring(ctx)
 		return err
 	})
+}
+
+// digestEvery is how often the digest job looks for digests that are
+// due: every minute, or more often for a short delay, so that a digest is
+// never much later than the delay asks.
+func digestEvery(delay time.Duration) time.Duration {
+	return min(max(delay/4, time.Second), time.Minute)
 }
 
 // pending is a notification with what delivering it needs to know about
