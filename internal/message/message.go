@@ -66,11 +66,13 @@ type Conversation struct {
 	// CanSend is false when either blocked the other or the other's
 	// account is no longer active; Closed then says why ("blocked",
 	// "gone").
-	CanSend   bool
-	Closed    string
-	Thanked   bool // the seeker left a thank-you note
-	CanThank  bool // the viewer is the seeker, it is done and not thanked yet
-	CreatedAt time.Time
+	CanSend bool
+	Closed  string
+	Thanked bool // the seeker left a thank-you note
+	// ThanksNote is that note (nil until thanked).
+	ThanksNote *Thanks
+	CanThank   bool // the viewer is the seeker, it is done and not thanked yet
+	CreatedAt  time.Time
 }
 
 // Message is one message as a member of the conversation sees it.

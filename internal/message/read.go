@@ -24,7 +24,7 @@ const previewLen = 120
 // id three times, then those of the condition appended to it.
 const listQuery = `SELECT ` + convColumns + `, c.created_at,
 	u.id, u.first_name, u.surname, u.show_full_surname, u.town, u.status,
-	COALESCE(r.title, o.title, ''), t.id IS NOT NULL,
+	COALESCE(r.title, o.title, ''), t.id, t.body, t.created_at,
 	(SELECT m.id FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
 	FROM conversations c
 	JOIN users u ON u.id = CASE WHEN c.seeker_id = ? THEN c.helper_id ELSE c.seeker_id END
@@ -52,10 +52,11 @@ func (s *Service) load(ctx context.Context, me *account.User, cond string, args 
 		var l listed
 		var first, sur, status string
 		var full bool
-		var last sql.NullString
+		var last, thanksID, thanksBody sql.NullString
+		var thanksAt sql.NullTime
 		c := &l.conv
 		l.row, err = scanConv(rows, &c.CreatedAt, &c.Other.ID, &first, &sur, &full, &c.Other.Town,
-			&status, &c.About, &c.Thanked, &last)
+			&status, &c.About, &thanksID, &thanksBody, &thanksAt, &last)
 		if err != nil {
 			return nil, err
 		}
@@ -66,6 +67,16 @@ func (s *Service) load(ctx context.Context, me *account.User, cond string, args 
 		c.Role, c.Unread = r.role(me.ID), r.unreadOf(me.ID)
 		c.LastMessageAt, c.OtherReadAt = r.lastMessageAt, r.readAtOf(c.Other.ID)
 		c.Done, c.DoneAt = !r.doneAt.IsZero(), r.doneAt
+		if thanksID.Valid {
+			// The note is always the seeker's.
+			from := Person{ID: me.ID, DisplayName: me.DisplayName()}
+			if c.Role == RoleHelper {
+				from = c.Other
+			}
+			c.Thanked = true
+			c.ThanksNote = &Thanks{ID: thanksID.String, FromID: from.ID, FromName: from.DisplayName,
+				Body: thanksBody.String, CreatedAt: thanksAt.Time.UTC()}
+		}
 		l.lastID = last.String
 		all = append(all, l)
 	}

@@ -68,8 +68,12 @@ func TestDoneClosesTheMatchedRequestAndTheSeekerThanksOnce(t *testing.T) {
 			t.Fatalf("seeker's event after thanks: %+v", ev)
 		}
 		wantCode(t, e.m.Thank(e.ctx, seeker, conv, "Nog een keer dank"), 409, "already_thanked")
-		if c := e.get(helper, conv); !c.Thanked || c.CanThank {
-			t.Fatalf("after thanks: %+v", c)
+		if c := e.get(helper, conv); !c.Thanked || c.CanThank || c.ThanksNote == nil ||
+			c.ThanksNote.Body != "Dank je wel, Henk! Heel fijn." || c.ThanksNote.FromID != seeker.ID {
+			t.Fatalf("after thanks, as the helper sees it: %+v", c)
+		}
+		if c := e.get(seeker, conv); c.ThanksNote == nil || c.ThanksNote.FromName != seeker.DisplayName() {
+			t.Fatalf("after thanks, as the seeker sees it: %+v", c)
 		}
 		list, err := e.m.ThanksFor(e.ctx, e.person("Piet", zutphen), helper.ID)
 		if err != nil || len(list) != 1 || list[0].Body != "Dank je wel, Henk! Heel fijn." || list[0].FromID != seeker.ID ||

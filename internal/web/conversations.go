@@ -168,37 +168,10 @@ func (h *Handler) renderConversation(w http.ResponseWriter, r *http.Request, v *
 		p.Before = msgs[0].ID
 		p.Last = msgs[len(msgs)-1].ID
 	}
-	if c.Thanked {
-		p.Thanks = h.thanksOf(r, v, c)
-	}
+	p.Thanks = c.ThanksNote
 	vw.Data = p
 	h.render(w, r, status, "conversation", vw)
 	return nil
-}
-
-// thanksOf finds the note the seeker left in c among the helper's notes:
-// the first one from the seeker since the help was marked done. The page
-// still says "thanked" when it cannot be found.
-func (h *Handler) thanksOf(r *http.Request, v *visit, c *message.Conversation) *message.Thanks {
-	seeker, helper := v.user.ID, c.Other.ID
-	if c.Role == message.RoleHelper {
-		seeker, helper = c.Other.ID, v.user.ID
-	}
-	list, err := h.messages.ThanksFor(r.Context(), v.user, helper)
-	if err != nil {
-		if _, ok := apperr.As(err); !ok {
-			h.log.Warn("thanks of a conversation", "conversation", c.ID, "err", err)
-		}
-		return nil
-	}
-	var found *message.Thanks
-	for i := range list { // newest first
-		t := &list[i]
-		if t.FromID == seeker && !t.CreatedAt.Before(c.DoneAt) {
-			found = t
-		}
-	}
-	return found
 }
 
 // MessagesBadge is the unread message count as the header shows it.
