@@ -378,7 +378,7 @@ func (s *Service) eligible(ctx context.Context, tx *store.Tx, t *help.Target, id
 		if !ok || c.recent >= weeklyMax {
 			continue
 		}
-		c.sendAt = wakeAt(now, qs, qe)
+		c.sendAt = help.WakeAt(now, qs, qe)
 		if tooLate(t.When, c.sendAt) {
 			continue // asleep until the help is no longer needed
 		}

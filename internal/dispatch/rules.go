@@ -105,34 +105,6 @@ func availabilityFit(helperBits, wanted int) (fit float64, ok bool) {
 	return 1, true
 }
 
-// quiet says whether local time t falls in quiet hours start..end (minutes
-// after midnight; the span may cross midnight; start == end: never).
-func quiet(t time.Time, start, end int) bool {
-	if start == end {
-		return false
-	}
-	l := t.In(amsterdam)
-	m := l.Hour()*60 + l.Minute()
-	if start < end {
-		return m >= start && m < end
-	}
-	return m >= start || m < end
-}
-
-// wakeAt is the first moment after t at which quiet hours are over: t
-// itself when they are not on.
-func wakeAt(t time.Time, start, end int) time.Time {
-	if !quiet(t, start, end) {
-		return t
-	}
-	l := t.In(amsterdam)
-	w := time.Date(l.Year(), l.Month(), l.Day(), end/60, end%60, 0, 0, amsterdam)
-	if !w.After(t) {
-		w = time.Date(l.Year(), l.Month(), l.Day()+1, end/60, end%60, 0, 0, amsterdam)
-	}
-	return w.UTC()
-}
-
 // answerWindow is how long a helper invited at sendAt has to answer: the
 // edition's time, shorter when the request starts soon (a quarter of the
 // time left, at least ten minutes).
