@@ -15,6 +15,7 @@ import (
 	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/i18n"
+	"github.com/noaber/noaber/internal/message"
 	"github.com/noaber/noaber/internal/store"
 )
 
@@ -68,7 +69,7 @@ const filledKey = "demo_filled"
 
 // Fill creates the demo town once and returns how many users it made (0
 // when it was there already).
-func Fill(ctx context.Context, db *store.DB, accounts *account.Service, hs *help.Service) (int, error) {
+func Fill(ctx context.Context, db *store.DB, accounts *account.Service, hs *help.Service, ms *message.Service) (int, error) {
 	if _, err := db.Setting(ctx, filledKey); err == nil {
 		return 0, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -90,6 +91,24 @@ func Fill(ctx context.Context, db *store.DB, accounts *account.Service, hs *help
 		return 0, fmt.Errorf("seed demo users: %w", err)
 	}
 	if err := fillHelp(ctx, accounts, hs, ids, users, r); err != nil {
+		return 0, err
+	}
+	me, err := accounts.User(ctx, ids[0])
+	if err != nil {
+		return 0, err
+	}
+	if me.Email != LoginEmail {
+		return 0, fmt.Errorf("demo: the first demo user is %s, want the demo login", me.Email)
+	}
+	var neighbours []*account.User
+	for _, id := range ids[1:4] {
+		u, err := accounts.User(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		neighbours = append(neighbours, u)
+	}
+	if err := fillMessages(ctx, accounts, ms, me, neighbours); err != nil {
 		return 0, err
 	}
 	// The demo login also coordinates the edition, so that a newcomer

@@ -12,6 +12,7 @@ import (
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/jobs"
+	"github.com/noaber/noaber/internal/message"
 	"github.com/noaber/noaber/internal/store"
 	"github.com/noaber/noaber/internal/testkit"
 )
@@ -23,14 +24,15 @@ func TestFillMakesATownOnceAndTheDemoLoginWorks(t *testing.T) {
 		accounts := account.New(db, q, account.Options{SecretKey: []byte("k"), PasswordMemoryKiB: 1024})
 		hs := help.New(db, q, accounts, geo.NewResolver(db, geo.ResolverOptions{}), help.Options{})
 		accounts.OnPositionChange(help.ReindexHelper)
-		n, err := demo.Fill(ctx, db, accounts, hs)
+		ms := message.New(db, accounts, hs, nil, message.Options{})
+		n, err := demo.Fill(ctx, db, accounts, hs, ms)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if n < 250 {
 			t.Fatalf("demo town has %d users, want a few hundred", n)
 		}
-		if again, err := demo.Fill(ctx, db, accounts, hs); err != nil || again != 0 {
+		if again, err := demo.Fill(ctx, db, accounts, hs, ms); err != nil || again != 0 {
 			t.Fatalf("second fill made %d users (%v), want 0", again, err)
 		}
 		var helpers, seekers int
@@ -65,6 +67,19 @@ func TestFillMakesATownOnceAndTheDemoLoginWorks(t *testing.T) {
 		pv, err := hs.Preview(ctx, u, "groceries", help.PlaceHome, "", "")
 		if err != nil || pv.Few {
 			t.Fatalf("demo preview for groceries: %+v %v", pv, err)
+		}
+		// Conversations to read: one going on, one where the demo login
+		// thanked a helper, one where it was thanked.
+		convs, err := ms.List(ctx, u)
+		if err != nil || len(convs) != 3 {
+			t.Fatalf("demo conversations: %d (%v), want 3", len(convs), err)
+		}
+		if unread, err := ms.UnreadTotal(ctx, u.ID); err != nil || unread == 0 {
+			t.Fatalf("demo login has %d unread messages (%v), want some to show the badge", unread, err)
+		}
+		thanked, err := ms.ThanksFor(ctx, u, u.ID)
+		if err != nil || len(thanked) != 1 {
+			t.Fatalf("thank-you notes on the demo profile: %+v (%v), want 1", thanked, err)
 		}
 		// The demo login coordinates the Zutphen edition.
 		if ok, err := accounts.HasRole(ctx, u, demo.EditionID, account.RoleCoordinator); err != nil || !ok {
