@@ -208,12 +208,26 @@ func (r *Rules) findLink(plain string) string {
 			return m
 		}
 	}
+	if !dotLetter(plain) {
+		// Most messages have no dot followed by a letter, and so no bare
+		// domain: skip the costly search.
+		return ""
+	}
 	for _, m := range r.bareLink.FindAllString(plain, -1) {
 		if !r.allowedHost(m) {
 			return m
 		}
 	}
 	return ""
+}
+
+func dotLetter(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == '.' && s[i+1] >= 'a' && s[i+1] <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 // allowedHost reports whether the link goes to an allowed host or one of

@@ -268,17 +268,22 @@ func compile(d data) (*Rules, error) {
 	if len(d.LinkTLDs) == 0 {
 		return nil, errors.New("flag: link_tlds: empty (bare domains such as bit.ly would not be found)")
 	}
-	alts := make([]string, 0, len(d.LinkTLDs)+len(d.ShortHosts))
+	tlds := make([]string, 0, len(d.LinkTLDs))
 	for _, t := range d.LinkTLDs {
-		alts = append(alts, `[a-z0-9][a-z0-9\-]+\.`+regexp.QuoteMeta(strings.ToLower(t)))
+		tlds = append(tlds, regexp.QuoteMeta(strings.ToLower(t)))
 	}
+	shorts := make([]string, 0, len(d.ShortHosts))
 	for _, h := range d.ShortHosts {
-		alts = append(alts, regexp.QuoteMeta(strings.ToLower(h)))
+		shorts = append(shorts, regexp.QuoteMeta(strings.ToLower(h)))
 	}
-	// A bare domain: a name, a dot and a top-level domain people link to,
-	// as a whole word ("bit.ly/x", "gratis-geld.com"), but not "10.30" or
-	// "o.a.".
-	r.bareLink = regexp.MustCompile(`\b(?:[a-z0-9\-]+\.)*(?:` + strings.Join(alts, "|") + `)\b(?:/[^\s]*)?`)
+	// A bare domain: names of two or more characters, a dot and a
+	// top-level domain people link to, as a whole word ("gratis-geld.com",
+	// "bit.ly/x"), or a known short host ("t.me"); not "10.30" or "o.a.".
+	re := `\b(?:[a-z0-9\-]+\.)*[a-z0-9][a-z0-9\-]+\.(?:` + strings.Join(tlds, "|") + `)\b(?:/[^\s]*)?`
+	if len(shorts) > 0 {
+		re += `|\b(?:` + strings.Join(shorts, "|") + `)\b(?:/[^\s]*)?`
+	}
+	r.bareLink = regexp.MustCompile(re)
 	for _, s := range d.Streets {
 		r.streets = append(r.streets, strings.ToLower(s))
 	}
