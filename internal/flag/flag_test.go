@@ -26,6 +26,12 @@ import (
 //     is a crook".
 //   - Precision is caught abuse / all flagged examples.
 //
+// The first 258 lines were written together with the rules, so their
+// figures flatter the rules. The last 30 (15 normal, 15 abuse) were written
+// afterwards and added without changing a rule: on those alone recall was
+// 9/15 and false flags 0/15. That is the better guess of what new abuse
+// will meet; the misses are listed when the test runs with -v.
+//
 // Borderline cases, labelled by what a moderator would want to see:
 //
 //   - Money between neighbours for groceries is normal: "ik kan je geld
