@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/noaber/noaber/internal/account"
+	"github.com/noaber/noaber/internal/apperr"
 	"github.com/noaber/noaber/internal/dispatch"
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/live"
@@ -171,12 +172,11 @@ func (h *Handler) fallback(w http.ResponseWriter, r *http.Request) {
 		ph.ServeHTTP(rec, r)
 		if rec.status == http.StatusMethodNotAllowed {
 			w.Header().Set("Allow", rec.header.Get("Allow"))
-			h.problem(w, r, &problemSpec{status: http.StatusMethodNotAllowed, code: "method_not_allowed",
-				key: "api.method_not_allowed", args: []any{"method", r.Method}})
+			h.problem(w, r, apperr.New(http.StatusMethodNotAllowed, "method_not_allowed", "api.method_not_allowed", "method", r.Method))
 			return
 		}
 	}
-	h.problem(w, r, &problemSpec{status: http.StatusNotFound, code: "not_found", key: "api.route_not_found"})
+	h.problem(w, r, apperr.New(http.StatusNotFound, "not_found", "api.route_not_found"))
 }
 
 // statusRecorder keeps the status and headers a handler writes, and drops

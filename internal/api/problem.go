@@ -11,36 +11,14 @@ import (
 	"github.com/noaber/noaber/internal/i18n"
 )
 
-// ProblemTypeBase prefixes the code of an error to make the problem "type"
-// URI. It is a stable identifier shared by every Noaber instance, so a
-// client can match on it; it does not need to resolve.
-const ProblemTypeBase = "https://noaber.nl/problems/"
+// ProblemTypeBase, Problem and FieldProblem are apperr's: the pages and
+// the server shell answer with the same document.
+const ProblemTypeBase = apperr.ProblemTypeBase
 
-// Problem is an RFC 9457 problem document. Code repeats the last part of
-// Type for clients that prefer a plain string.
-type Problem struct {
-	Type   string         `json:"type"`
-	Title  string         `json:"title"`
-	Status int            `json:"status"`
-	Detail string         `json:"detail"`
-	Code   string         `json:"code"`
-	Errors []FieldProblem `json:"errors,omitempty"`
-}
-
-// FieldProblem says what is wrong with one field of the request body.
-type FieldProblem struct {
-	Field  string `json:"field"`
-	Detail string `json:"detail"`
-}
-
-// problemSpec is an error before translation.
-type problemSpec struct {
-	status int
-	code   string
-	key    string
-	args   []any
-	fields []apperr.FieldError
-}
+type (
+	Problem      = apperr.Problem
+	FieldProblem = apperr.FieldProblem
+)
 
 type ctxKey int
 
@@ -71,7 +49,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 			return // the client went away; nobody reads the answer
 		}
 		h.log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		h.problem(w, r, &problemSpec{status: http.StatusInternalServerError, code: "internal", key: "error.internal"})
+		h.problem(w, r, apperr.New(http.StatusInternalServerError, "internal", "error.internal"))
 		return
 	}
 	if e.Status == http.StatusTooManyRequests {
@@ -80,11 +58,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="noaber"`)
 	}
-	status := e.Status
-	if status < 400 || status > 599 {
-		status = http.StatusInternalServerError
-	}
-	h.problem(w, r, &problemSpec{status: status, code: e.Code, key: e.Key, args: e.Args, fields: e.Fields})
+	h.problem(w, r, e)
 }
 
 // retryAfter reads the wait from a rate-limit error's message arguments
@@ -105,21 +79,7 @@ func retryAfter(args []any) int {
 	return 60
 }
 
-func (h *Handler) problem(w http.ResponseWriter, r *http.Request, p *problemSpec) {
-	l := lang(r)
-	code := p.code
-	if code == "" {
-		code = "error"
-	}
-	doc := Problem{
-		Type:   ProblemTypeBase + code,
-		Title:  http.StatusText(p.status),
-		Status: p.status,
-		Detail: i18n.T(l, p.key, p.args...),
-		Code:   code,
-	}
-	for _, f := range p.fields {
-		doc.Errors = append(doc.Errors, FieldProblem{Field: f.Field, Detail: i18n.T(l, f.Key, f.Args...)})
-	}
-	h.write(w, r, p.status, "application/problem+json", doc)
+func (h *Handler) problem(w http.ResponseWriter, r *http.Request, e *apperr.Error) {
+	doc := e.Problem(lang(r))
+	h.write(w, r, doc.Status, "application/problem+json", doc)
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/noaber/noaber/internal/apperr"
 	"github.com/noaber/noaber/internal/i18n"
 )
 
@@ -53,13 +54,7 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, key string) 
 		}
 		h.Set("Content-Type", "application/problem+json")
 		w.WriteHeader(status)
-		json.NewEncoder(w).Encode(map[string]any{
-			"type":   "https://noaber.nl/problems/" + code,
-			"title":  http.StatusText(status),
-			"status": status,
-			"detail": i18n.T(lang, key),
-			"code":   code,
-		})
+		json.NewEncoder(w).Encode(apperr.New(status, code, key).Problem(lang))
 		return
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")

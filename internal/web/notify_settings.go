@@ -208,28 +208,10 @@ func (h *Handler) pushDelete(w http.ResponseWriter, r *http.Request, v *visit) e
 	return nil
 }
 
-// problem is an RFC 9457 problem document, the shape the API answers
-// with, for the one page route that script talks to.
-type problem struct {
-	Type   string         `json:"type"`
-	Title  string         `json:"title"`
-	Status int            `json:"status"`
-	Detail string         `json:"detail"`
-	Code   string         `json:"code"`
-	Errors []fieldProblem `json:"errors,omitempty"`
-}
-
-type fieldProblem struct {
-	Field  string `json:"field"`
-	Detail string `json:"detail"`
-}
-
+// writeProblem answers e as a problem document, the API's shape, for the
+// one page route a script talks to.
 func writeProblem(w http.ResponseWriter, lang i18n.Lang, e *apperr.Error) {
-	p := problem{Type: "https://noaber.nl/problems/" + e.Code, Title: http.StatusText(e.Status), Status: e.Status,
-		Detail: i18n.T(lang, e.Key, e.Args...), Code: e.Code}
-	for _, f := range e.Fields {
-		p.Errors = append(p.Errors, fieldProblem{Field: f.Field, Detail: i18n.T(lang, f.Key, f.Args...)})
-	}
+	p := e.Problem(lang)
 	b, err := json.Marshal(p)
 	if err != nil {
 		b = []byte(`{"status":500}`)
@@ -237,7 +219,7 @@ func writeProblem(w http.ResponseWriter, lang i18n.Lang, e *apperr.Error) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Content-Language", string(lang))
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(e.Status)
+	w.WriteHeader(p.Status)
 	w.Write(b)
 }
 
