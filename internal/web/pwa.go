@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/noaber/noaber/internal/i18n"
 )
@@ -84,28 +84,34 @@ func (h *Handler) manifest(w http.ResponseWriter, r *http.Request) {
 // offline page and what it needs. Personal pages are never cached.
 var precached = []string{"noaber.css", "noaber.js", "logo.svg", "icons/app-192.png", "icons/badge-96.png"}
 
-// serviceWorker serves static/sw.js at the root, so it may control every
-// page, with a first line naming the current static files: a release that
-// changes one changes the worker's bytes, and browsers then install the
-// new worker, which drops the old cache.
-func (h *Handler) serviceWorker(w http.ResponseWriter, r *http.Request) {
+// serviceWorkerScript is static/sw.js with a first line naming the
+// current static files: a release that changes one changes the worker's
+// bytes, and browsers then install the new worker, which drops the old
+// cache. It is made once, when the pages are loaded.
+func serviceWorkerScript(st *staticFiles) []byte {
 	urls := []string{"/offline"}
 	for _, f := range precached {
-		urls = append(urls, h.static.url(f))
+		urls = append(urls, st.url(f))
 	}
 	list, _ := json.Marshal(urls)
 	sum := sha256.Sum256(list)
-	var b strings.Builder
+	var b bytes.Buffer
 	fmt.Fprintf(&b, "var VERSION = %q;\nvar PRECACHE = %s;\nvar ICON = %q;\nvar BADGE = %q;\n",
-		hex.EncodeToString(sum[:6]), list, h.static.url("icons/app-192.png"), h.static.url("icons/badge-96.png"))
-	b.Write(h.static.files["sw.js"])
+		hex.EncodeToString(sum[:6]), list, st.url("icons/app-192.png"), st.url("icons/badge-96.png"))
+	b.Write(st.files["sw.js"])
+	return b.Bytes()
+}
+
+// serviceWorker serves the worker at the root, so it may control every
+// page.
+func (h *Handler) serviceWorker(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	hd.Set("Content-Type", "text/javascript; charset=utf-8")
 	// no-cache: the browser asks again each time, so an update is found.
 	hd.Set("Cache-Control", "no-cache")
 	hd.Set("Service-Worker-Allowed", "/")
-	hd.Set("Content-Length", strconv.Itoa(b.Len()))
-	w.Write([]byte(b.String()))
+	hd.Set("Content-Length", strconv.Itoa(len(h.sw)))
+	w.Write(h.sw)
 }
 
 // offline is the page the service worker shows when the network is gone.

@@ -48,6 +48,7 @@ type Handler struct {
 	trustProxy    bool
 	pages         *pages
 	static        *staticFiles
+	sw            []byte // the service worker script (pwa.go)
 	// probe holds the page routes only; the catch-all asks it whether a
 	// path exists for another method (405) or not at all (404).
 	probe *http.ServeMux
@@ -70,7 +71,7 @@ func New(d Deps) (*Handler, error) {
 	return &Handler{
 		accounts: d.Accounts, help: d.Help, dispatch: d.Dispatch, notify: d.Notify, messages: d.Messages, live: d.Live, log: d.Logger, baseURL: d.BaseURL,
 		secureCookies: d.SecureCookies, trustProxy: d.TrustProxy,
-		pages: p, static: st,
+		pages: p, static: st, sw: serviceWorkerScript(st),
 	}, nil
 }
 
