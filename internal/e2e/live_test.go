@@ -2,10 +2,7 @@ package e2e
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -104,39 +101,4 @@ func TestMessageReachesAReaderOnAnotherInstance(t *testing.T) {
 			t.Fatalf("no message event on B within 30 s after %d send(s)", sent)
 		}
 	}
-}
-
-func token(t *testing.T, n *noaber, r *resident) string {
-	t.Helper()
-	status, body := post(t, n.base+"/api/v1/tokens", "", map[string]any{"email": r.email, "password": seedPassword})
-	if status != http.StatusCreated && status != http.StatusOK {
-		t.Fatalf("token for %s: %d %s", r.first, status, body)
-	}
-	var v struct {
-		Token string `json:"token"`
-	}
-	if err := json.Unmarshal([]byte(body), &v); err != nil || v.Token == "" {
-		t.Fatalf("token answer %s: %v", body, err)
-	}
-	return v.Token
-}
-
-func post(t *testing.T, url, token string, v any) (int, string) {
-	t.Helper()
-	b, _ := json.Marshal(v)
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(out)
 }

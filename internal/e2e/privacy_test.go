@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -293,18 +292,7 @@ func newPrivacyWorld(t *testing.T, n *noaber) *privacyWorld {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("Vera's login: status %d, want 303", resp.StatusCode)
 	}
-	body, _ := json.Marshal(map[string]string{"email": w.vera.email, "password": seedPassword})
-	resp, err = w.api.Post(n.base+"/api/v1/tokens", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tok struct{ Token string }
-	err = json.NewDecoder(resp.Body).Decode(&tok)
-	resp.Body.Close()
-	if err != nil || tok.Token == "" {
-		t.Fatalf("Vera's API token: status %d, %v", resp.StatusCode, err)
-	}
-	w.veraToken = tok.Token
+	w.veraToken = token(t, n, w.vera)
 	return w
 }
 
