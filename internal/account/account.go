@@ -84,12 +84,14 @@ type User struct {
 
 // DisplayName is how others see the user's name: first name and surname
 // initial, or the full surname when the user chose that.
-func (u *User) DisplayName() string { return displayName(u.FirstName, u.Surname, u.ShowFullSurname) }
+func (u *User) DisplayName() string { return DisplayName(u.FirstName, u.Surname, u.ShowFullSurname) }
 
 // IsAdmin reports whether the user is a platform admin.
 func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
 
-func displayName(first, surname string, full bool) string {
+// DisplayName is the display name of a user read as three columns
+// (first_name, surname, show_full_surname), for queries that join users.
+func DisplayName(first, surname string, full bool) string {
 	if full || surname == "" {
 		return strings.TrimSpace(first + " " + surname)
 	}

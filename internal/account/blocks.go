@@ -64,7 +64,7 @@ func (s *Service) BlockedUsers(ctx context.Context, u *User) ([]BlockedUser, err
 		if err := rows.Scan(&b.ID, &first, &sur, &full, &b.Since); err != nil {
 			return nil, err
 		}
-		b.DisplayName, b.Since = displayName(first, sur, full), b.Since.UTC()
+		b.DisplayName, b.Since = DisplayName(first, sur, full), b.Since.UTC()
 		out = append(out, b)
 	}
 	return out, rows.Err()

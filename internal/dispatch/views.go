@@ -233,7 +233,7 @@ func (s *Service) Escalations(ctx context.Context, coord *account.User) ([]Escal
 			return nil, err
 		}
 		e.EscalatedAt = e.EscalatedAt.UTC()
-		e.Seeker.DisplayName = (&account.User{FirstName: first, Surname: sur, ShowFullSurname: full}).DisplayName()
+		e.Seeker.DisplayName = account.DisplayName(first, sur, full)
 		out = append(out, e)
 		ids = append(ids, e.RequestID)
 	}

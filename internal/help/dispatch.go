@@ -149,7 +149,7 @@ func People(ctx context.Context, q store.Querier, ids []string) (map[string]Pers
 		if err := rows.Scan(&id, &first, &sur, &full); err != nil {
 			return nil, err
 		}
-		out[id] = Person{ID: id, DisplayName: displayName(first, sur, full)}
+		out[id] = Person{ID: id, DisplayName: account.DisplayName(first, sur, full)}
 	}
 	return out, rows.Err()
 }

@@ -103,7 +103,7 @@ func scanOffer(rows interface{ Scan(...any) error }, extra ...any) (*offerRow, e
 	if err := rows.Scan(dest...); err != nil {
 		return nil, err
 	}
-	o.view.Helper.DisplayName = displayName(first, sur, full)
+	o.view.Helper.DisplayName = account.DisplayName(first, sur, full)
 	o.view.ExpiresAt, o.view.CreatedAt = o.expires.UTC(), o.created.UTC()
 	return &o, nil
 }

@@ -442,7 +442,7 @@ func scanRequest(rows interface{ Scan(...any) error }, extra ...any) (*requestRo
 	if err := rows.Scan(dest...); err != nil {
 		return nil, err
 	}
-	r.view.Seeker.DisplayName = displayName(first, sur, full)
+	r.view.Seeker.DisplayName = account.DisplayName(first, sur, full)
 	r.view.ExpiresAt, r.view.CreatedAt = r.expires.UTC(), r.created.UTC()
 	w := &r.view.When
 	if w.Kind == WhenWindow && start.Valid && end.Valid {

@@ -127,8 +127,3 @@ func blockedEitherWay(ctx context.Context, q store.Querier, a, b string) (bool, 
 		WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)`, a, b, b, a).Scan(&n)
 	return n > 0, err
 }
-
-func displayName(first, surname string, full bool) string {
-	u := account.User{FirstName: first, Surname: surname, ShowFullSurname: full}
-	return u.DisplayName()
-}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
+	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/live"
 	"github.com/noaber/noaber/internal/store"
 )
@@ -62,7 +63,7 @@ func (s *Service) load(ctx context.Context, me *account.User, cond string, args 
 		}
 		r := l.row
 		c.ID, c.Kind, c.RequestID, c.OfferID, c.CreatedAt = r.id, r.kind, r.requestID, r.offerID, c.CreatedAt.UTC()
-		c.Other.DisplayName = (&account.User{FirstName: first, Surname: sur, ShowFullSurname: full}).DisplayName()
+		c.Other.DisplayName = account.DisplayName(first, sur, full)
 		c.Other.Active = status == account.StatusActive
 		c.Role, c.Unread = r.role(me.ID), r.unreadOf(me.ID)
 		c.LastMessageAt, c.OtherReadAt = r.lastMessageAt, r.readAtOf(c.Other.ID)
@@ -190,28 +191,10 @@ func (s *Service) Get(ctx context.Context, me *account.User, id string) (*Conver
 	return &list[0], nil
 }
 
-// names are the display names of a conversation's two people.
-func names(ctx context.Context, q store.Querier, c *convRow) (map[string]string, error) {
-	rows, err := q.Query(ctx, "SELECT id, first_name, surname, show_full_surname FROM users WHERE id IN (?, ?)", c.seekerID, c.helperID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var u account.User
-		if err := rows.Scan(&u.ID, &u.FirstName, &u.Surname, &u.ShowFullSurname); err != nil {
-			return nil, err
-		}
-		out[u.ID] = u.DisplayName()
-	}
-	return out, rows.Err()
-}
-
 // messages reads the messages of c that query (with args) selects, as me
 // sees them.
 func messages(ctx context.Context, q store.Querier, me *account.User, c *convRow, query string, args ...any) ([]Message, error) {
-	who, err := names(ctx, q, c)
+	who, err := help.People(ctx, q, []string{c.seekerID, c.helperID})
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +211,7 @@ func messages(ctx context.Context, q store.Querier, me *account.User, c *convRow
 			return nil, err
 		}
 		m.ConversationID, m.CreatedAt = c.id, m.CreatedAt.UTC()
-		m.SenderName, m.Mine = who[m.SenderID], m.SenderID == me.ID
+		m.SenderName, m.Mine = who[m.SenderID].DisplayName, m.SenderID == me.ID
 		m.Read = m.Mine && !otherRead.IsZero() && !m.CreatedAt.After(otherRead)
 		out = append(out, m)
 	}

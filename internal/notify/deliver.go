@@ -131,7 +131,7 @@ func (s *Service) loadPending(ctx context.Context, id string) (*pending, error) 
 		p.Pref.Email, p.Pref.Push = prefEmail.Bool, prefPush.Bool
 	}
 	if pFirst.Valid {
-		p.OtherName = (&account.User{FirstName: pFirst.String, Surname: pSurname.String, ShowFullSurname: pFull.Bool}).DisplayName()
+		p.OtherName = account.DisplayName(pFirst.String, pSurname.String, pFull.Bool)
 	}
 	return &p, nil
 }
