@@ -288,13 +288,6 @@ func nullTime(t time.Time) any {
 	return t
 }
 
-func nullInt(n int) any {
-	if n == 0 {
-		return nil
-	}
-	return n
-}
-
 // CreateRequest posts a request after checking all of in.
 func (s *Service) CreateRequest(ctx context.Context, seeker *account.User, in RequestInput, lang i18n.Lang) (*RequestView, error) {
 	r, err := s.checkRequest(ctx, seeker, in, lang)
@@ -311,7 +304,7 @@ func (s *Service) CreateRequest(ctx context.Context, seeker *account.User, in Re
 			town, municipality_code, show_only, status, expires_at, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
 			id, r.edition, seeker.ID, r.cat.ID, r.title, r.body, string(answers),
-			r.when.Kind, nullTime(r.when.Start), nullTime(r.when.End), nullInt(r.when.Weekday), r.placeKind, r.postcode, r.house,
+			r.when.Kind, nullTime(r.when.Start), nullTime(r.when.End), store.Null(r.when.Weekday), r.placeKind, r.postcode, r.house,
 			r.point.Lat, r.point.Lng, r.cell.Lat, r.cell.Lng, r.town, r.municipality, r.showOnly, StatusOpen,
 			expiry(r.when, now), now, now).Scan(&seq); err != nil {
 			return err
@@ -356,7 +349,7 @@ func (s *Service) UpdateRequest(ctx context.Context, seeker *account.User, id st
 			cell_lat = ?, cell_lng = ?, town = ?, municipality_code = ?, show_only = ?, expires_at = ?, updated_at = ?
 			WHERE seq = ?`,
 			r.cat.ID, r.title, r.body, string(answers), r.when.Kind, nullTime(r.when.Start), nullTime(r.when.End),
-			nullInt(r.when.Weekday), r.placeKind, r.postcode, r.house, r.point.Lat, r.point.Lng, r.cell.Lat, r.cell.Lng,
+			store.Null(r.when.Weekday), r.placeKind, r.postcode, r.house, r.point.Lat, r.point.Lng, r.cell.Lat, r.cell.Lng,
 			r.town, r.municipality, r.showOnly, expiry(r.when, st.created), now, st.seq); err != nil {
 			return err
 		}

@@ -151,17 +151,10 @@ func findOrCreate(ctx context.Context, tx *store.Tx, kind, requestID, offerID, s
 	id = uuid.Must(uuid.NewV7()).String()
 	if _, err := tx.Exec(ctx, `INSERT INTO conversations (id, kind, request_id, offer_id, seeker_id, helper_id, pair_key,
 		started_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		id, kind, nullable(requestID), nullable(offerID), seekerID, helperID, pairKey(seekerID, helperID), startedBy, at.UTC()); err != nil {
+		id, kind, store.Null(requestID), store.Null(offerID), seekerID, helperID, pairKey(seekerID, helperID), startedBy, at.UTC()); err != nil {
 		return "", err
 	}
 	return find()
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 // Start finds or creates the conversation in.* points at and sends the

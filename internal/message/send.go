@@ -109,7 +109,7 @@ func (s *Service) send(ctx context.Context, tx *store.Tx, me *account.User, c *c
 	}
 	id := uuid.Must(uuid.NewV7()).String()
 	res, err := tx.Exec(ctx, `INSERT INTO messages (id, conversation_id, sender_id, body, client_key, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, id, c.id, me.ID, body, nullable(clientKey), now)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, id, c.id, me.ID, body, store.Null(clientKey), now)
 	if err != nil {
 		return nil, err
 	}

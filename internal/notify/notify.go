@@ -84,7 +84,7 @@ func Add(ctx context.Context, tx *store.Tx, n Notice, at time.Time) (bool, error
 	id := uuid.Must(uuid.NewV7()).String()
 	res, err := tx.Exec(ctx, `INSERT INTO notifications (id, user_id, kind, ref, request_id, conversation_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, kind, ref) DO NOTHING`,
-		id, n.UserID, n.Kind, n.Ref, nullable(n.RequestID), nullable(n.ConversationID), at.UTC())
+		id, n.UserID, n.Kind, n.Ref, store.Null(n.RequestID), store.Null(n.ConversationID), at.UTC())
 	if err != nil {
 		return false, err
 	}
@@ -95,13 +95,6 @@ func Add(ctx context.Context, tx *store.Tx, n Notice, at time.Time) (bool, error
 		return false, err
 	}
 	return true, nil
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 // The bell (List, Unread) leaves out message notifications: messages have

@@ -139,6 +139,16 @@ func (db *DB) Stats() sql.DBStats { return db.write.Stats() }
 
 // Querier is what both *DB and *Tx offer, so domain functions can run
 // inside or outside a transaction.
+// Null is v as a query argument, or NULL when v is its type's zero value
+// ("", 0): for optional columns that Go code keeps as plain values.
+func Null[T comparable](v T) any {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return v
+}
+
 // Placeholders returns n comma-separated placeholders for an IN list.
 func Placeholders(n int) string {
 	if n <= 0 {
