@@ -70,11 +70,34 @@ func (s *Service) BlockedUsers(ctx context.Context, u *User) ([]BlockedUser, err
 	return out, rows.Err()
 }
 
-// blockedEitherWay reports whether a and b blocked each other in either
+// BlockedIDs is a subquery of everyone a user blocked or was blocked by
+// (blocking works both ways); bind the user's id twice. Queries that must
+// leave such people out write "x NOT IN " + BlockedIDs.
+const BlockedIDs = `(SELECT blocked_id FROM blocks WHERE blocker_id = ? UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?)`
+
+// BlockedEitherWay reports whether a and b blocked each other in either
 // direction.
-func blockedEitherWay(ctx context.Context, q store.Querier, a, b string) (bool, error) {
+func BlockedEitherWay(ctx context.Context, q store.Querier, a, b string) (bool, error) {
 	var n int
 	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM blocks
 		WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)`, a, b, b, a).Scan(&n)
 	return n > 0, err
+}
+
+// BlockedWith is everyone userID blocked or was blocked by.
+func BlockedWith(ctx context.Context, q store.Querier, userID string) (map[string]bool, error) {
+	rows, err := q.Query(ctx, "SELECT blocked_id FROM blocks WHERE blocker_id = ? UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?", userID, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }

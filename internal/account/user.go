@@ -187,7 +187,7 @@ func (s *Service) Profile(ctx context.Context, viewer *User, userID string, lang
 	if u.Status != StatusActive {
 		return nil, apperr.NotFound()
 	}
-	if blocked, err := blockedEitherWay(ctx, s.db, viewer.ID, u.ID); err != nil || blocked {
+	if blocked, err := BlockedEitherWay(ctx, s.db, viewer.ID, u.ID); err != nil || blocked {
 		return nil, notFoundOr(err)
 	}
 	cats, err := s.Categories(ctx, lang)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/notify"
@@ -278,8 +279,10 @@ func (s *Service) exclusions(ctx context.Context, tx *store.Tx, t *help.Target) 
 	if err := collect(ctx, tx, ex.invited, "SELECT helper_id FROM invitations WHERE request_id = ?", t.ID); err != nil {
 		return nil, err
 	}
-	err := collect(ctx, tx, ex.blocked, `SELECT blocked_id FROM blocks WHERE blocker_id = ?
-		UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?`, t.SeekerID, t.SeekerID)
+	blocked, err := account.BlockedWith(ctx, tx, t.SeekerID)
+	for id := range blocked {
+		ex.blocked[id] = true
+	}
 	return ex, err
 }
 

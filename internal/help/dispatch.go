@@ -110,7 +110,7 @@ func (s *Service) RequestsForInvitee(ctx context.Context, viewer *account.User, 
 	args = append(args, viewer.ID, viewer.ID)
 	rows, err := s.db.Query(ctx, "SELECT "+requestColumns+` FROM requests r JOIN users u ON u.id = r.seeker_id
 		WHERE r.id IN (`+store.Placeholders(len(ids))+`)
-		AND r.seeker_id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = ? UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?)`,
+		AND r.seeker_id NOT IN `+account.BlockedIDs,
 		args...)
 	if err != nil {
 		return nil, err

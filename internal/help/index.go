@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/store"
@@ -156,7 +157,7 @@ func (s *Service) countHelpers(ctx context.Context, cat category, p geo.Point, k
 	where := ` JOIN users u ON u.id = h.user_id AND u.status = 'active'
 		LEFT JOIN helper_settings hs ON hs.user_id = h.user_id
 		WHERE (hs.paused_until IS NULL OR hs.paused_until <= ?) AND h.user_id <> ?
-		AND h.user_id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = ? UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?)
+		AND h.user_id NOT IN ` + account.BlockedIDs + `
 		AND ` + dist2 + ` <= ? AND ` + dist2 + ` <= CAST(h.radius_m AS DOUBLE PRECISION) * h.radius_m`
 	m := km * 1000
 	args := append(append(append([]any{s.now(), seekerID, seekerID, seekerID}, dargs...), m*m), dargs...)

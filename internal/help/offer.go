@@ -137,7 +137,7 @@ func (s *Service) Offer(ctx context.Context, viewer *account.User, id string, la
 		if o.view.Status != OfferActive || !o.expires.After(s.now()) {
 			return nil, apperr.NotFound()
 		}
-		if blocked, err := blockedEitherWay(ctx, s.db, viewer.ID, o.view.Helper.ID); err != nil || blocked {
+		if blocked, err := account.BlockedEitherWay(ctx, s.db, viewer.ID, o.view.Helper.ID); err != nil || blocked {
 			return nil, notFoundOr(err)
 		}
 	}

@@ -493,7 +493,7 @@ func (s *Service) Request(ctx context.Context, viewer *account.User, id string, 
 		if !visible {
 			return nil, apperr.NotFound()
 		}
-		if blocked, err := blockedEitherWay(ctx, s.db, viewer.ID, r.view.Seeker.ID); err != nil || blocked {
+		if blocked, err := account.BlockedEitherWay(ctx, s.db, viewer.ID, r.view.Seeker.ID); err != nil || blocked {
 			return nil, notFoundOr(err)
 		}
 	}

@@ -219,7 +219,7 @@ func (s *Service) searchWithin(ctx context.Context, viewer *account.User, pos po
 	// Inactive owners by a small subquery (a partial index holds them), so
 	// that ranking needs no join: names are joined for the page's rows only.
 	conds := []string{spatial, t.live, a + "." + t.owner + " NOT IN (SELECT id FROM users WHERE status <> 'active')",
-		a + "." + t.owner + " NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = ? UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?)"}
+		a + "." + t.owner + " NOT IN " + account.BlockedIDs}
 	args = append(args, s.now(), viewer.ID, viewer.ID)
 	if q.CategoryID != "" {
 		conds = append(conds, a+".category_id = ?")

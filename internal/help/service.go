@@ -115,15 +115,3 @@ func userPosition(ctx context.Context, q store.Querier, userID string) (position
 	}
 	return p, nil
 }
-
-// blockedEitherWay reports whether a and b blocked each other in either
-// direction.
-func blockedEitherWay(ctx context.Context, q store.Querier, a, b string) (bool, error) {
-	if a == b {
-		return false, nil
-	}
-	var n int
-	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM blocks
-		WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)`, a, b, b, a).Scan(&n)
-	return n > 0, err
-}

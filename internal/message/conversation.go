@@ -107,15 +107,6 @@ func member(ctx context.Context, q store.Querier, me *account.User, id string) (
 	return c, err
 }
 
-// blockedEitherWay reports whether a and b blocked each other in either
-// direction.
-func blockedEitherWay(ctx context.Context, q store.Querier, a, b string) (bool, error) {
-	var n int
-	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM blocks
-		WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)`, a, b, b, a).Scan(&n)
-	return n > 0, err
-}
-
 // Open finds or creates, in tx, the conversation about requestID between
 // its seeker and helper (the dispatcher calls it on accept; the helper may
 // have responded to the request before). It returns the conversation id.

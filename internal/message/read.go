@@ -88,7 +88,7 @@ func (s *Service) load(ctx context.Context, me *account.User, cond string, args 
 	if len(all) == 0 {
 		return []Conversation{}, nil
 	}
-	blocked, err := blockedWith(ctx, s.db, me.ID)
+	blocked, err := account.BlockedWith(ctx, s.db, me.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -113,25 +113,6 @@ func (s *Service) load(ctx context.Context, me *account.User, cond string, args 
 		out[i] = c
 	}
 	return out, nil
-}
-
-// blockedWith is everyone userID blocked or was blocked by.
-func blockedWith(ctx context.Context, q store.Querier, userID string) (map[string]bool, error) {
-	rows, err := q.Query(ctx, `SELECT blocked_id FROM blocks WHERE blocker_id = ?
-		UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?`, userID, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
 }
 
 type lastMessage struct{ sender, body string }
@@ -347,8 +328,7 @@ func (s *Service) UnreadTotal(ctx context.Context, userID string) (int, error) {
 		SELECT seeker_unread AS n, helper_id AS other FROM conversations WHERE seeker_id = ? AND seeker_unread > 0
 		UNION ALL
 		SELECT helper_unread, seeker_id FROM conversations WHERE helper_id = ? AND helper_unread > 0) x
-		WHERE x.other NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = ?
-			UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?)`, userID, userID, userID, userID).Scan(&n)
+		WHERE x.other NOT IN `+account.BlockedIDs, userID, userID, userID, userID).Scan(&n)
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil
 	}

@@ -78,7 +78,7 @@ func (s *Service) Send(ctx context.Context, me *account.User, id, body, clientKe
 // gives; nil when they can.
 func canSend(ctx context.Context, q store.Querier, me *account.User, c *convRow) error {
 	other := c.other(me.ID)
-	if blocked, err := blockedEitherWay(ctx, q, me.ID, other); err != nil || blocked {
+	if blocked, err := account.BlockedEitherWay(ctx, q, me.ID, other); err != nil || blocked {
 		if err != nil {
 			return err
 		}

@@ -109,7 +109,7 @@ func (s *Service) ThanksFor(ctx context.Context, viewer *account.User, userID st
 		if status != account.StatusActive {
 			return nil, apperr.NotFound()
 		}
-		if blocked, err := blockedEitherWay(ctx, s.db, viewer.ID, userID); err != nil || blocked {
+		if blocked, err := account.BlockedEitherWay(ctx, s.db, viewer.ID, userID); err != nil || blocked {
 			if err != nil {
 				return nil, err
 			}
@@ -118,8 +118,7 @@ func (s *Service) ThanksFor(ctx context.Context, viewer *account.User, userID st
 	}
 	rows, err := s.db.Query(ctx, `SELECT t.id, t.from_id, u.first_name, u.surname, u.show_full_surname, t.body, t.created_at
 		FROM thanks t JOIN users u ON u.id = t.from_id
-		WHERE t.to_id = ? AND t.from_id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = ?
-			UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?)
+		WHERE t.to_id = ? AND t.from_id NOT IN `+account.BlockedIDs+`
 		ORDER BY t.created_at DESC, t.id DESC LIMIT ?`, userID, viewer.ID, viewer.ID, MaxThanksList)
 	if err != nil {
 		return nil, err

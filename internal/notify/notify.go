@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/store"
 )
@@ -104,8 +105,7 @@ func Add(ctx context.Context, tx *store.Tx, n Notice, at time.Time) (bool, error
 // notBlocked leaves out notifications about a request (r) of someone the
 // user (the next two arguments) blocked or was blocked by: blocking means
 // neither sees the other's requests, also a coordinator.
-const notBlocked = `(r.seeker_id IS NULL OR r.seeker_id NOT IN (
-	SELECT blocked_id FROM blocks WHERE blocker_id = ? UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?))`
+const notBlocked = `(r.seeker_id IS NULL OR r.seeker_id NOT IN ` + account.BlockedIDs + `)`
 
 // MaxList is how many notifications List returns at most.
 const MaxList = 50
