@@ -111,12 +111,7 @@ func seedPair(t *testing.T, dbURL string) (sender, recipient string) {
 	}
 	h := time.Now().In(help.Amsterdam).Hour()
 	for _, id := range ids {
-		u, err := accounts.User(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		hs := help.New(db, nil, accounts, nil, help.Options{})
-		if err := hs.SaveQuietHours(ctx, u, fmt.Sprintf("%02d:00", (h+6)%24), fmt.Sprintf("%02d:00", (h+8)%24)); err != nil {
+		if err := help.SetQuietHours(ctx, db, id, fmt.Sprintf("%02d:00", (h+6)%24), fmt.Sprintf("%02d:00", (h+8)%24), time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

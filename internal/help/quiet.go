@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
 	"github.com/noaber/noaber/internal/store"
 )
@@ -25,15 +24,10 @@ func QuietHours(ctx context.Context, q store.Querier, userID string) (start, end
 	return start, end, err
 }
 
-// SaveQuietHours stores the user's quiet hours ("21:00", "08:00"), keeping
-// the rest of their helper settings (the defaults when they have none).
-// Bad times are a 422 on "quiet_start" or "quiet_end".
-func (s *Service) SaveQuietHours(ctx context.Context, user *account.User, start, end string) error {
-	return SetQuietHours(ctx, s.db, user.ID, start, end, s.now())
-}
-
-// SetQuietHours is SaveQuietHours for code that holds the database but not
-// the help service (the notification settings).
+// SetQuietHours stores the user's quiet hours ("21:00", "08:00"), keeping
+// the rest of their helper settings (the defaults when they have none);
+// the notification settings save them. Bad times are a 422 on
+// "quiet_start" or "quiet_end".
 func SetQuietHours(ctx context.Context, q store.Querier, userID, start, end string, now time.Time) error {
 	var c apperr.Collector
 	qs, ok := parseClock(start)
