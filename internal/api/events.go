@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/noaber/noaber/internal/apperr"
 	"github.com/noaber/noaber/internal/live"
 )
 
@@ -18,9 +17,6 @@ import (
 // cannot send a bearer token with EventSource; the web pages have their
 // own stream, signed in by the session cookie.
 func (h *Handler) events(w http.ResponseWriter, r *http.Request, s *session) error {
-	if h.live == nil || h.messages == nil {
-		return apperr.NotFound()
-	}
 	sub := h.live.Subscribe(s.user.ID)
 	defer sub.Close()
 	render := func(ev live.Event) ([]live.Frame, error) {

@@ -17,9 +17,6 @@ import (
 // and "done". Events carry ids only; each message is read again as this
 // viewer may see it.
 func (h *Handler) conversationEvents(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.messages == nil || h.live == nil {
-		return apperr.NotFound()
-	}
 	ctx := r.Context()
 	id := r.PathValue("id")
 	if _, err := h.messages.Get(ctx, v.user, id); err != nil {

@@ -33,9 +33,6 @@ type sourcePage func(w http.ResponseWriter, r *http.Request, v *visit, status in
 // start sends the first message and goes to the conversation; on an error
 // the page with the form shows again, with the text kept.
 func (h *Handler) start(w http.ResponseWriter, r *http.Request, v *visit, in message.StartInput, again sourcePage) error {
-	if h.messages == nil {
-		return apperr.NotFound()
-	}
 	f := readForm(r, "body", "key")
 	in.Body, in.ClientKey = f.Values.Get("body"), f.get("key")
 	c, _, err := h.messages.Start(r.Context(), v.user, in)

@@ -17,9 +17,6 @@ type conversationsPage struct {
 // conversations lists the user's conversations, the latest activity
 // first (the service's order).
 func (h *Handler) conversations(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.messages == nil {
-		return apperr.NotFound()
-	}
 	list, err := h.messages.List(r.Context(), v.user)
 	if err != nil {
 		return err
@@ -67,9 +64,6 @@ func (h *Handler) conversationView(w http.ResponseWriter, r *http.Request, v *vi
 // an error shows the page again with the text kept and the reason by
 // the field.
 func (h *Handler) conversationSend(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.messages == nil {
-		return apperr.NotFound()
-	}
 	id := r.PathValue("id")
 	f := readForm(r, "body", "key")
 	// The text is kept as typed (the service trims it).
@@ -84,9 +78,6 @@ func (h *Handler) conversationSend(w http.ResponseWriter, r *http.Request, v *vi
 // conversationRead marks the conversation read: the script calls it when
 // a message arrives while the page is in view.
 func (h *Handler) conversationRead(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.messages == nil {
-		return apperr.NotFound()
-	}
 	if err := h.messages.MarkRead(r.Context(), v.user, r.PathValue("id")); err != nil {
 		return err
 	}
@@ -97,9 +88,6 @@ func (h *Handler) conversationRead(w http.ResponseWriter, r *http.Request, v *vi
 
 // conversationDone marks the help done.
 func (h *Handler) conversationDone(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.messages == nil {
-		return apperr.NotFound()
-	}
 	id := r.PathValue("id")
 	if err := h.messages.MarkDone(r.Context(), v.user, id); err != nil {
 		return h.conversationFailed(w, r, v, err, nil, "", "")
@@ -110,9 +98,6 @@ func (h *Handler) conversationDone(w http.ResponseWriter, r *http.Request, v *vi
 
 // conversationThanks leaves the seeker's thank-you note.
 func (h *Handler) conversationThanks(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.messages == nil {
-		return apperr.NotFound()
-	}
 	id := r.PathValue("id")
 	f := readForm(r, "body")
 	body := f.Values.Get("body")
@@ -142,9 +127,6 @@ func (h *Handler) conversationFailed(w http.ResponseWriter, r *http.Request, v *
 // renderConversation reads the conversation as the viewer sees it and
 // renders it. markRead: opening the page reads the messages.
 func (h *Handler) renderConversation(w http.ResponseWriter, r *http.Request, v *visit, status int, vw *view, markRead bool) error {
-	if h.messages == nil {
-		return apperr.NotFound()
-	}
 	ctx := r.Context()
 	id := r.PathValue("id")
 	c, err := h.messages.Get(ctx, v.user, id)

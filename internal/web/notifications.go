@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/noaber/noaber/internal/account"
-	"github.com/noaber/noaber/internal/apperr"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/notify"
 )
@@ -68,9 +67,6 @@ type notificationsPage struct {
 // list marks what it shows as read, one by one, so that a notification
 // that arrives at the same moment is not marked read unseen.
 func (h *Handler) notifications(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.notify == nil {
-		return apperr.NotFound()
-	}
 	ctx := r.Context()
 	list, err := h.notify.List(ctx, v.user.ID)
 	if err != nil {
@@ -100,9 +96,6 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request, v *visit
 
 // notificationsRead marks every notification read ("mark all read").
 func (h *Handler) notificationsRead(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.notify == nil {
-		return apperr.NotFound()
-	}
 	if err := h.notify.MarkRead(r.Context(), v.user.ID, ""); err != nil {
 		return err
 	}

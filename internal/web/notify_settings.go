@@ -32,9 +32,6 @@ type deviceItem struct {
 }
 
 func (h *Handler) notifySettings(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.notify == nil {
-		return apperr.NotFound()
-	}
 	s, err := h.notify.Settings(r.Context(), v.user)
 	if err != nil {
 		return err
@@ -73,9 +70,6 @@ func prefValues(s *notify.Settings) url.Values {
 // showed are sent: a kind the user cannot get (escalation for someone who
 // coordinates nothing) is not theirs to switch.
 func (h *Handler) notifySettingsSave(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.notify == nil {
-		return apperr.NotFound()
-	}
 	ctx := r.Context()
 	s, err := h.notify.Settings(ctx, v.user)
 	if err != nil {
@@ -129,9 +123,6 @@ func (h *Handler) renderNotifySettings(w http.ResponseWriter, r *http.Request, v
 // notifyEmailRetry turns notification e-mail on again after the address
 // failed too often (the user fixed a full mailbox, say).
 func (h *Handler) notifyEmailRetry(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.notify == nil {
-		return apperr.NotFound()
-	}
 	if err := h.notify.RetryEmail(r.Context(), v.user); err != nil {
 		return err
 	}
@@ -152,9 +143,6 @@ type pushJSON struct {
 // JSON and gets 204 or a problem document; a plain form (endpoint, p256dh,
 // auth) gets a page, like every other form.
 func (h *Handler) pushSubscribe(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.notify == nil {
-		return apperr.NotFound()
-	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	isJSON := ct == "application/json"
 	in := notify.PushInput{UserAgent: r.UserAgent()}
@@ -198,9 +186,6 @@ func (h *Handler) pushSubscribe(w http.ResponseWriter, r *http.Request, v *visit
 
 // pushDelete removes one of the user's devices; anyone else's is a 404.
 func (h *Handler) pushDelete(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.notify == nil {
-		return apperr.NotFound()
-	}
 	if err := h.notify.Unsubscribe(r.Context(), v.user, r.PathValue("id")); err != nil {
 		return err
 	}

@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-
-	"github.com/noaber/noaber/internal/apperr"
 )
 
 // unsubscribePage asks, or says, that e-mails about one kind stop.
@@ -16,9 +14,6 @@ type unsubscribePage struct {
 // unsubscribeForm is where the link at the bottom of an e-mail leads. It
 // only asks: a GET never changes anything, as mail scanners open links.
 func (h *Handler) unsubscribeForm(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.notify == nil {
-		return apperr.NotFound()
-	}
 	tok := r.PathValue("token")
 	kind, err := h.notify.UnsubscribeInfo(r.Context(), tok)
 	if err != nil {
@@ -33,9 +28,6 @@ func (h *Handler) unsubscribeForm(w http.ResponseWriter, r *http.Request, v *vis
 // "List-Unsubscribe=One-Click" without cookies or an Origin header, so
 // the token alone decides, and the body need not be read.
 func (h *Handler) unsubscribe(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if h.notify == nil {
-		return apperr.NotFound()
-	}
 	kind, err := h.notify.UnsubscribeByToken(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
