@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -35,9 +32,9 @@ func TestCrashBetweenMessageAndItsNotification(t *testing.T) {
 			env := serveEnv(dbURL, listen, sink, "NOABER_MESSAGE_DIGEST_DELAY=2s", "NOABER_JOB_LEASE=10s", "NOABER_PUSH=false")
 			p := startServe(t, listen, env)
 
-			token := apiToken(t, p.base, "bert@example.org")
+			token := testkit.APIToken(t, p.base, "bert@example.org", "een lange zin als wachtwoord")
 			body := "Hoi Marieke, ik kan zaterdag je boodschappen doen."
-			status, answer := apiPost(t, p.base+"/api/v1/conversations", token,
+			status, answer := testkit.PostJSON(t, p.base+"/api/v1/conversations", token,
 				map[string]any{"user_id": recipient, "body": body})
 			if status != http.StatusCreated {
 				t.Fatalf("start a conversation: %d %s", status, answer)
@@ -116,41 +113,6 @@ func seedPair(t *testing.T, dbURL string) (sender, recipient string) {
 		}
 	}
 	return ids[0], ids[1]
-}
-
-func apiToken(t *testing.T, base, email string) string {
-	t.Helper()
-	status, body := apiPost(t, base+"/api/v1/tokens", "", map[string]any{"email": email, "password": "een lange zin als wachtwoord"})
-	if status != http.StatusCreated && status != http.StatusOK {
-		t.Fatalf("token for %s: %d %s", email, status, body)
-	}
-	var v struct {
-		Token string `json:"token"`
-	}
-	if err := json.Unmarshal([]byte(body), &v); err != nil || v.Token == "" {
-		t.Fatalf("token answer %s: %v", body, err)
-	}
-	return v.Token
-}
-
-func apiPost(t *testing.T, url, token string, v any) (int, string) {
-	t.Helper()
-	b, _ := json.Marshal(v)
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(out)
 }
 
 func mailsTo(sink *testkit.SMTPSink, email string) int {

@@ -75,7 +75,7 @@ func TestMessageReachesAReaderOnAnotherInstance(t *testing.T) {
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
 	send := func() {
-		status, answer := post(t, a.base+"/api/v1/conversations", senderToken, map[string]any{"user_id": reader.id, "body": body})
+		status, answer := testkit.PostJSON(t, a.base+"/api/v1/conversations", senderToken, map[string]any{"user_id": reader.id, "body": body})
 		if status != http.StatusCreated {
 			t.Fatalf("send on A: %d %s", status, answer)
 		}

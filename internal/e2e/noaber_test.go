@@ -3,11 +3,8 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -101,37 +98,5 @@ func (l *logBuffer) String() string {
 // token logs r in through the API and returns the bearer token.
 func token(t *testing.T, n *noaber, r *resident) string {
 	t.Helper()
-	status, body := post(t, n.base+"/api/v1/tokens", "", map[string]any{"email": r.email, "password": seedPassword})
-	if status != http.StatusCreated && status != http.StatusOK {
-		t.Fatalf("token for %s: %d %s", r.first, status, body)
-	}
-	var v struct {
-		Token string `json:"token"`
-	}
-	if err := json.Unmarshal([]byte(body), &v); err != nil || v.Token == "" {
-		t.Fatalf("token answer %s: %v", body, err)
-	}
-	return v.Token
-}
-
-// post sends v as JSON to url, with the bearer token when not "", and
-// returns the status and body.
-func post(t *testing.T, url, token string, v any) (int, string) {
-	t.Helper()
-	b, _ := json.Marshal(v)
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(out)
+	return testkit.APIToken(t, n.base, r.email, seedPassword)
 }
