@@ -36,8 +36,9 @@ const (
 	APISession SessionKind = "api"
 )
 
-// RulesVersion is the version of the house rules a new user accepts.
-// Raising it (with new texts in the catalogs) asks everyone again.
+// RulesVersion is the version of the built-in house rules (the texts in
+// the catalogs), which every edition has until it publishes its own
+// (house_rules.go).
 const RulesVersion = 1
 
 // Limits on profile fields.
@@ -67,10 +68,19 @@ type User struct {
 	Locale          i18n.Lang
 	Role            string
 	Status          string
-	Asks            []string // category ids
-	Offers          []string // category ids
-	Languages       []string // ISO 639-1 codes
-	CreatedAt       time.Time
+	// SuspendedUntil is when a suspension ends; zero when it does not
+	// (or the account is not suspended).
+	SuspendedUntil time.Time
+	// RulesOutdated: the user's edition published house rules the user
+	// has not accepted yet (set by Authenticate).
+	RulesOutdated bool
+	// WarningPending: a moderator's warning waits to be acknowledged
+	// (set by Authenticate).
+	WarningPending bool
+	Asks           []string // category ids
+	Offers         []string // category ids
+	Languages      []string // ISO 639-1 codes
+	CreatedAt      time.Time
 
 	// Where the user is. Private: only the user's own pages and the
 	// server's distance computations use Position; others get distances

@@ -33,7 +33,9 @@ type Service struct {
 	jobs  *jobs.Queue
 	opt   Options
 	hooks []PositionHook
-	cats  categoryCache
+	// profileHook checks a saved profile (moderation.go).
+	profileHook ProfileHook
+	cats        categoryCache
 }
 
 // New returns the account service.

@@ -15,7 +15,10 @@ import (
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/live"
 	"github.com/noaber/noaber/internal/message"
+	"github.com/noaber/noaber/internal/moderation"
 	"github.com/noaber/noaber/internal/notify"
+	"github.com/noaber/noaber/internal/report"
+	"github.com/noaber/noaber/internal/trust"
 )
 
 // Deps is what the API needs from the rest of the program.
@@ -29,7 +32,11 @@ type Deps struct {
 	// Messages keeps the conversations; Live streams their events.
 	Messages *message.Service
 	Live     *live.Broker
-	Logger   *slog.Logger
+	// Reports, Moderation and Trust are trust and safety.
+	Reports    *report.Service
+	Moderation *moderation.Service
+	Trust      *trust.Service
+	Logger     *slog.Logger
 	// BaseURL is the public address of the instance, e.g. "https://noaber.nl".
 	BaseURL string
 	// TrustProxy says a reverse proxy in front sets X-Forwarded-For, so the
@@ -45,6 +52,9 @@ type Handler struct {
 	notify     *notify.Service
 	messages   *message.Service
 	live       *live.Broker
+	reports    *report.Service
+	moderation *moderation.Service
+	trust      *trust.Service
 	log        *slog.Logger
 	baseURL    string
 	trustProxy bool
@@ -59,7 +69,8 @@ func New(d Deps) *Handler {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{accounts: d.Accounts, help: d.Help, dispatch: d.Dispatch, notify: d.Notify, messages: d.Messages, live: d.Live, log: d.Logger, baseURL: d.BaseURL, trustProxy: d.TrustProxy, now: time.Now}
+	return &Handler{accounts: d.Accounts, help: d.Help, dispatch: d.Dispatch, notify: d.Notify, messages: d.Messages, live: d.Live, log: d.Logger,
+		reports: d.Reports, moderation: d.Moderation, trust: d.Trust, baseURL: d.BaseURL, trustProxy: d.TrustProxy, now: time.Now}
 }
 
 // route is one line of the route table.
@@ -134,6 +145,23 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/me/push-subscriptions", h.authed(h.createPushSubscription)},
 		{"DELETE /api/v1/me/push-subscriptions/{id}", h.authed(h.deletePushSubscription)},
 		{"GET /api/v1/push/vapid-public-key", h.public(h.vapidPublicKey)},
+
+		// Trust and safety (api/reports.go, api/moderation.go, api/warnings.go,
+		// api/house_rules.go).
+		{"POST /api/v1/reports", h.authed(h.createReport)},
+		{"GET /api/v1/me/reports", h.authed(h.myReports)},
+		{"GET /api/v1/me/warnings", h.authed(h.myWarnings)},
+		{"POST /api/v1/me/warnings/{id}/acknowledge", h.authed(h.acknowledgeWarning)},
+		{"GET /api/v1/house-rules", h.authed(h.getHouseRules)},
+		{"POST /api/v1/me/house-rules/accept", h.authed(h.acceptHouseRules)},
+		{"GET /api/v1/users/{id}/trust", h.authed(h.userTrust)},
+		{"POST /api/v1/watch-groups/join", h.authed(h.joinWatchGroup)},
+		{"GET /api/v1/moderation/queue", h.authed(h.moderationQueue)},
+		{"GET /api/v1/moderation/reports/{id}", h.authed(h.moderationCase)},
+		{"POST /api/v1/moderation/reports/{id}/actions", h.authed(h.moderationAct)},
+		{"GET /api/v1/moderation/users/{id}", h.authed(h.moderationPerson)},
+		{"POST /api/v1/moderation/users/{id}/actions", h.authed(h.moderationPersonAct)},
+		{"GET /api/v1/moderation/audit-log", h.authed(h.moderationAudit)},
 
 		{"GET /api/v1/escalations", h.authed(h.listEscalations)},
 		{"GET /api/v1/requests/{id}/dispatch", h.authed(h.explainDispatch)},

@@ -26,10 +26,13 @@ import (
 	"github.com/noaber/noaber/internal/live"
 	"github.com/noaber/noaber/internal/mail"
 	"github.com/noaber/noaber/internal/message"
+	"github.com/noaber/noaber/internal/moderation"
 	"github.com/noaber/noaber/internal/notify"
 	"github.com/noaber/noaber/internal/push"
+	"github.com/noaber/noaber/internal/report"
 	"github.com/noaber/noaber/internal/server"
 	"github.com/noaber/noaber/internal/store"
+	"github.com/noaber/noaber/internal/trust"
 	"github.com/noaber/noaber/internal/web"
 )
 
@@ -45,7 +48,11 @@ type App struct {
 	Notify   *notify.Service
 	Messages *message.Service
 	Live     *live.Broker
-	Handler  http.Handler
+	// Trust and safety.
+	Reports    *report.Service
+	Moderation *moderation.Service
+	Trust      *trust.Service
+	Handler    http.Handler
 }
 
 // Options change how an App is built; tests use them.
@@ -122,7 +129,10 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 	resolver := geo.NewResolver(db, ro)
 	accounts := account.New(db, q, account.Options{BaseURL: cfg.BaseURL, SecretKey: []byte(secret),
 		PasswordMemoryKiB: opt.PasswordMemoryKiB, Resolver: resolver})
-	helpSvc := help.New(db, q, accounts, resolver, help.Options{})
+	reports := report.New(db, report.Options{})
+	accounts.SetProfileHook(reports.ProfileSaved)
+	trustSvc := trust.New(db, accounts, trust.Options{})
+	helpSvc := help.New(db, q, accounts, resolver, help.Options{Reports: reports})
 	accounts.OnPositionChange(help.ReindexHelper)
 	weights, err := dispatch.ParseWeights(cfg.DispatchWeights)
 	if err != nil {
@@ -135,7 +145,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 		dsn = cfg.DatabaseURL
 	}
 	broker := live.New(db, dsn, logger)
-	messages := message.New(db, accounts, helpSvc, broker, message.Options{Logger: logger})
+	messages := message.New(db, accounts, helpSvc, broker, message.Options{Logger: logger, Reports: reports})
+	moderator := moderation.New(db, q, accounts, reports, helpSvc, dispatcher, messages, moderation.Options{BaseURL: cfg.BaseURL, Logger: logger})
 	delivery := notify.DeliveryOptions{Queue: q, BaseURL: cfg.BaseURL, SecretKey: []byte(secret), DigestDelay: cfg.DigestDelay, Logger: logger}
 	if cfg.Push {
 		keys, err := vapidKeys(ctx, db, cfg)
@@ -151,14 +162,17 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 	notifications.Deliver(delivery)
 	q.Periodic("account.cleanup", time.Hour, func(ctx context.Context, _ *jobs.Job) error { return accounts.Cleanup(ctx) })
 
-	w, err := web.New(web.Deps{Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Messages: messages, Live: broker, Logger: logger, BaseURL: cfg.BaseURL, SecureCookies: cfg.Secure(), TrustProxy: cfg.TrustProxy})
+	w, err := web.New(web.Deps{Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Messages: messages, Live: broker,
+		Reports: reports, Moderation: moderator, Trust: trustSvc, Logger: logger, BaseURL: cfg.BaseURL, SecureCookies: cfg.Secure(), TrustProxy: cfg.TrustProxy})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	a := api.New(api.Deps{Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Messages: messages, Live: broker, Logger: logger, BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy})
+	a := api.New(api.Deps{Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Messages: messages, Live: broker,
+		Reports: reports, Moderation: moderator, Trust: trustSvc, Logger: logger, BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy})
 	h := server.New(server.Options{BaseURL: cfg.BaseURL, Logger: logger, DB: db, MetricsToken: cfg.MetricsToken}, w.Register, a.Register)
-	return &App{Config: cfg, Logger: logger, DB: db, Jobs: q, Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Messages: messages, Live: broker, Handler: h}, nil
+	return &App{Config: cfg, Logger: logger, DB: db, Jobs: q, Accounts: accounts, Help: helpSvc, Dispatch: dispatcher, Notify: notifications, Messages: messages, Live: broker,
+		Reports: reports, Moderation: moderator, Trust: trustSvc, Handler: h}, nil
 }
 
 // vapidKeys returns the configured VAPID keys, or the ones generated on

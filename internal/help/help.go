@@ -85,6 +85,9 @@ type RequestInput struct {
 	Postcode   string            // PlaceElsewhere
 	House      string            // PlaceElsewhere, optional
 	ShowOnly   bool              // only show it; do not invite helpers
+	// TrustedOnly: invite only helpers with a trust signal beyond a
+	// verified e-mail address (trust.Signals.Any).
+	TrustedOnly bool
 }
 
 // When is a request's time, as stored.
@@ -124,11 +127,16 @@ type RequestView struct {
 	HasDistance bool
 	Status      string
 	ShowOnly    bool
+	TrustedOnly bool
 	Seeker      Person
 	Mine        bool   // the viewer asked it
 	Place       string // only for the seeker: "7511 AB 12" or "home"; "" for others
 	ExpiresAt   time.Time
 	CreatedAt   time.Time
+	// Hint is a safety hint for the author, set only in the answer to
+	// creating or changing it: flag.HintContactPublic when the text holds
+	// a phone number, e-mail or address that strangers will read.
+	Hint string
 }
 
 // OfferInput is a concrete offer a helper posts.
@@ -153,6 +161,8 @@ type OfferView struct {
 	Mine        bool
 	ExpiresAt   time.Time
 	CreatedAt   time.Time
+	// Hint: as RequestView.Hint.
+	Hint string
 }
 
 // Availability says when a helper usually can: [day][part], day 0 =

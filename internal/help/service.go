@@ -11,12 +11,16 @@ import (
 	"github.com/noaber/noaber/internal/apperr"
 	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/jobs"
+	"github.com/noaber/noaber/internal/report"
 	"github.com/noaber/noaber/internal/store"
 )
 
 // Options tune the Service.
 type Options struct {
 	Now func() time.Time
+	// Reports checks the texts of requests and offers with the flag rules
+	// (internal/report); nil in tests that do not need it.
+	Reports *report.Service
 }
 
 // Service is the help domain.

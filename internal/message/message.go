@@ -13,6 +13,7 @@ import (
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/live"
+	"github.com/noaber/noaber/internal/report"
 	"github.com/noaber/noaber/internal/store"
 )
 
@@ -86,6 +87,13 @@ type Message struct {
 	CreatedAt      time.Time
 	// Read: the viewer's own message has been read by the other.
 	Read bool
+	// Held: the message waits for a moderator; only its sender sees it
+	// (with a note that it is being checked) and nothing was delivered.
+	Held bool
+	// Hint is a safety hint for the sender, set only in the answer to
+	// sending it: flag.HintContactFirstMessage when a first message holds
+	// a phone number, e-mail or address.
+	Hint string
 }
 
 // Thanks is a thank-you note as it shows on the helper's profile.
@@ -111,6 +119,10 @@ type StartInput struct {
 type Options struct {
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Reports checks messages with the flag rules and counts new
+	// conversations of new accounts (internal/report); nil in tests that
+	// do not need it.
+	Reports *report.Service
 }
 
 // Service is the messaging domain.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
@@ -72,8 +73,32 @@ func (h *Handler) member(fn pageFunc) http.Handler {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(next)), http.StatusSeeOther)
 			return nil
 		}
+		if to := interstitial(v.user, r.URL.Path); to != "" {
+			http.Redirect(w, r, to, http.StatusSeeOther)
+			return nil
+		}
 		return fn(w, r, v)
 	})
+}
+
+// interstitial is the page a member must pass before any other: a
+// moderator's warning to acknowledge, then new house rules to accept; ""
+// when there is none or the path is that page (or one that must stay
+// reachable: reading the rules, signing out).
+func interstitial(u *account.User, path string) string {
+	to := ""
+	switch {
+	case u.WarningPending:
+		to = "/me/warnings"
+	case u.RulesOutdated:
+		to = "/me/house-rules"
+	default:
+		return ""
+	}
+	if strings.HasPrefix(path, to) || path == "/house-rules" || path == "/logout" || path == "/logout-everywhere" {
+		return ""
+	}
+	return to
 }
 
 // lookup reads the session cookie and picks the language: a signed-in

@@ -13,7 +13,10 @@ import (
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/live"
 	"github.com/noaber/noaber/internal/message"
+	"github.com/noaber/noaber/internal/moderation"
 	"github.com/noaber/noaber/internal/notify"
+	"github.com/noaber/noaber/internal/report"
+	"github.com/noaber/noaber/internal/trust"
 )
 
 // Deps is what the pages need from the rest of the program.
@@ -24,7 +27,11 @@ type Deps struct {
 	Notify   *notify.Service
 	Messages *message.Service
 	Live     *live.Broker
-	Logger   *slog.Logger
+	// Reports, Moderation and Trust are trust and safety.
+	Reports    *report.Service
+	Moderation *moderation.Service
+	Trust      *trust.Service
+	Logger     *slog.Logger
 	// BaseURL is the public address of the instance, e.g. "https://noaber.nl".
 	BaseURL string
 	// SecureCookies marks cookies Secure (the site is served over HTTPS).
@@ -42,6 +49,9 @@ type Handler struct {
 	notify        *notify.Service
 	messages      *message.Service
 	live          *live.Broker
+	reports       *report.Service
+	moderation    *moderation.Service
+	trust         *trust.Service
 	log           *slog.Logger
 	baseURL       string
 	secureCookies bool
@@ -69,7 +79,8 @@ func New(d Deps) (*Handler, error) {
 		return nil, err
 	}
 	return &Handler{
-		accounts: d.Accounts, help: d.Help, dispatch: d.Dispatch, notify: d.Notify, messages: d.Messages, live: d.Live, log: d.Logger, baseURL: d.BaseURL,
+		accounts: d.Accounts, help: d.Help, dispatch: d.Dispatch, notify: d.Notify, messages: d.Messages, live: d.Live, log: d.Logger,
+		reports: d.Reports, moderation: d.Moderation, trust: d.Trust, baseURL: d.BaseURL,
 		secureCookies: d.SecureCookies, trustProxy: d.TrustProxy,
 		pages: p, static: st, sw: serviceWorkerScript(st),
 	}, nil
@@ -167,6 +178,42 @@ func (h *Handler) routes() []route {
 		{"GET /manifest.webmanifest", http.HandlerFunc(h.manifest)},
 		{"GET /sw.js", http.HandlerFunc(h.serviceWorker)},
 		{"GET /offline", h.page(h.offline)},
+
+		// Trust and safety: reports, warnings and moderation
+		// (web/report*.go, web/warnings.go, web/moderation*.go).
+		{"GET /report", h.member(h.reportForm)},
+		{"POST /report", h.member(h.reportCreate)},
+		{"GET /me/reports", h.member(h.myReports)},
+		{"GET /me/warnings", h.member(h.warnings)},
+		{"POST /me/warnings/{id}/acknowledge", h.member(h.warningAcknowledge)},
+		{"GET /moderation", h.member(h.moderationQueue)},
+		{"GET /moderation/reports/{id}", h.member(h.moderationCase)},
+		{"POST /moderation/reports/{id}/action", h.member(h.moderationAct)},
+		{"GET /moderation/people/{id}", h.member(h.moderationPerson)},
+		{"POST /moderation/people/{id}/action", h.member(h.moderationPersonAct)},
+		{"GET /moderation/audit", h.member(h.moderationAudit)},
+		{"GET /moderation/editions/{id}/rules", h.member(h.moderationRulesForm)},
+		{"POST /moderation/editions/{id}/rules", h.member(h.moderationRulesSave)},
+
+		// House rules and trust signals (web/house_rules*.go,
+		// web/watch_groups.go, web/vouch.go).
+		{"GET /me/house-rules", h.member(h.rulesAcceptForm)},
+		{"POST /me/house-rules", h.member(h.rulesAccept)},
+		{"GET /coordinator/editions/{id}/house-rules", h.member(h.houseRulesEditForm)},
+		{"POST /coordinator/editions/{id}/house-rules", h.member(h.houseRulesPublish)},
+		{"GET /me/watch-groups", h.member(h.watchGroups)},
+		{"POST /me/watch-groups", h.member(h.watchGroupCreate)},
+		{"GET /me/watch-groups/{id}", h.member(h.watchGroupView)},
+		{"POST /me/watch-groups/{id}/revoke", h.member(h.watchGroupRevoke)},
+		{"POST /me/watch-groups/{id}/new-link", h.member(h.watchGroupNewLink)},
+		{"POST /me/watch-groups/{id}/close", h.member(h.watchGroupClose)},
+		{"POST /me/watch-groups/{id}/leave", h.member(h.watchGroupLeave)},
+		{"GET /join/{token}", h.member(h.watchJoinForm)},
+		{"POST /join/{token}", h.member(h.watchJoin)},
+		{"GET /coordinator/watch-groups", h.member(h.watchGroupsPending)},
+		{"POST /coordinator/watch-groups/{id}/confirm", h.member(h.watchGroupConfirm)},
+		{"POST /people/{id}/vouch", h.member(h.vouch)},
+		{"POST /people/{id}/unvouch", h.member(h.unvouch)},
 
 		{"GET /static/", h.static},
 		{"GET /robots.txt", http.HandlerFunc(robots)},
