@@ -8,18 +8,19 @@
 // (*Rules).With without a release. How well the default rules work is
 // measured by a test over data/labelled.jsonl.
 //
-// Not wired in yet; the plan for the trust and safety issue:
-//   - Messages: Check before storing (FirstMessage: the sender's first in
-//     the conversation). Hold: store it held (no delivery, live event or
-//     notification) and queue it for a moderator; other flags: deliver and
-//     queue; Hint HintContactFirstMessage: show the sender a gentle safety hint.
-//   - Requests, offers, profiles: Check title and text; HintContactPublic
-//     becomes a warning on the form (strangers read those texts).
+// How Noaber uses it (internal/report holds the wiring):
+//   - Messages are checked in the transaction that stores them (FirstMessage:
+//     the sender's first in the conversation). Hold: the message is stored
+//     held (no delivery, live event or notification) and queued for a
+//     moderator; other flags deliver and queue; HintContactFirstMessage
+//     shows the sender a gentle safety hint.
+//   - Requests, offers and profiles are checked on save; HintContactPublic
+//     becomes a warning to the author (strangers read those texts).
 //   - New accounts: on each new conversation, TooManyContacts(age, started
 //     in the last 24 h).
 //   - Editions: one Default().With(overrides) per edition, built when its
-//     settings are saved (so errors reach the coordinator), never per text;
-//     add the edition's own host to the allowed hosts.
+//     settings are saved (so errors reach the moderator) and cached, never
+//     built per text.
 package flag
 
 import (
