@@ -47,7 +47,7 @@ func runServe(ctx context.Context, args []string, env *cliEnv) error {
 	}
 	defer a.Close()
 	if withDemo {
-		n, err := demo.Fill(ctx, a.DB, a.Accounts, a.Help, a.Messages)
+		n, err := demo.Fill(ctx, a.DB, demo.Services{Accounts: a.Accounts, Help: a.Help, Messages: a.Messages, Reports: a.Reports, Trust: a.Trust})
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
@@ -89,7 +89,7 @@ func runDemo(ctx context.Context, args []string, env *cliEnv) error {
 		return err
 	}
 	defer a.Close()
-	n, err := demo.Fill(ctx, a.DB, a.Accounts, a.Help, a.Messages)
+	n, err := demo.Fill(ctx, a.DB, demo.Services{Accounts: a.Accounts, Help: a.Help, Messages: a.Messages, Reports: a.Reports, Trust: a.Trust})
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,9 @@ import (
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/message"
+	"github.com/noaber/noaber/internal/report"
 	"github.com/noaber/noaber/internal/store"
+	"github.com/noaber/noaber/internal/trust"
 )
 
 // The demo town and the account to log in with.
@@ -67,9 +69,20 @@ const (
 
 const filledKey = "demo_filled"
 
+// Services are the domains the demo is written through, so that it holds
+// what real use would (notifications, flags, counts).
+type Services struct {
+	Accounts *account.Service
+	Help     *help.Service
+	Messages *message.Service
+	Reports  *report.Service
+	Trust    *trust.Service
+}
+
 // Fill creates the demo town once and returns how many users it made (0
 // when it was there already).
-func Fill(ctx context.Context, db *store.DB, accounts *account.Service, hs *help.Service, ms *message.Service) (int, error) {
+func Fill(ctx context.Context, db *store.DB, s Services) (int, error) {
+	accounts, hs, ms := s.Accounts, s.Help, s.Messages
 	if _, err := db.Setting(ctx, filledKey); err == nil {
 		return 0, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -114,6 +127,17 @@ func Fill(ctx context.Context, db *store.DB, accounts *account.Service, hs *help
 	// The demo login also coordinates the edition, so that a newcomer
 	// sees the coordinator's pages (escalations, how dispatch ranked).
 	if err := accounts.GrantRole(ctx, LoginEmail, "zutphen", account.RoleCoordinator); err != nil {
+		return 0, err
+	}
+	var people []*account.User
+	for _, id := range ids[10:26] {
+		u, err := accounts.User(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		people = append(people, u)
+	}
+	if err := fillSafety(ctx, s, me, people); err != nil {
 		return 0, err
 	}
 	if _, err := db.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",

@@ -13,8 +13,10 @@ import (
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/message"
+	"github.com/noaber/noaber/internal/report"
 	"github.com/noaber/noaber/internal/store"
 	"github.com/noaber/noaber/internal/testkit"
+	"github.com/noaber/noaber/internal/trust"
 )
 
 func TestFillMakesATownOnceAndTheDemoLoginWorks(t *testing.T) {
@@ -24,15 +26,17 @@ func TestFillMakesATownOnceAndTheDemoLoginWorks(t *testing.T) {
 		accounts := account.New(db, q, account.Options{SecretKey: []byte("k"), PasswordMemoryKiB: 1024})
 		hs := help.New(db, q, accounts, geo.NewResolver(db, geo.ResolverOptions{}), help.Options{})
 		accounts.OnPositionChange(help.ReindexHelper)
-		ms := message.New(db, accounts, hs, nil, message.Options{})
-		n, err := demo.Fill(ctx, db, accounts, hs, ms)
+		reports := report.New(db, report.Options{})
+		ms := message.New(db, accounts, hs, nil, message.Options{Reports: reports})
+		svc := demo.Services{Accounts: accounts, Help: hs, Messages: ms, Reports: reports, Trust: trust.New(db, accounts, trust.Options{})}
+		n, err := demo.Fill(ctx, db, svc)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if n < 250 {
 			t.Fatalf("demo town has %d users, want a few hundred", n)
 		}
-		if again, err := demo.Fill(ctx, db, accounts, hs, ms); err != nil || again != 0 {
+		if again, err := demo.Fill(ctx, db, svc); err != nil || again != 0 {
 			t.Fatalf("second fill made %d users (%v), want 0", again, err)
 		}
 		var helpers, seekers int
