@@ -11,7 +11,7 @@ package report
 
 import (
 	"context"
-	"errors"
+	"sync"
 	"time"
 
 	"github.com/noaber/noaber/internal/account"
@@ -135,6 +135,9 @@ type Options struct {
 type Service struct {
 	db  *store.DB
 	opt Options
+
+	mu    sync.Mutex
+	rules map[string]cachedRules // by edition id
 }
 
 // New returns the report service.
@@ -147,8 +150,6 @@ func New(db *store.DB, opt Options) *Service {
 	}
 	return &Service{db: db, opt: opt}
 }
-
-var errNotImplemented = errors.New("report: not implemented")
 
 // The contract the pages, the API, the other domains and moderation use.
 var _ interface {
@@ -182,41 +183,3 @@ var _ interface {
 	SaveOverrides(ctx context.Context, editionID, byUserID, jsonText string) error
 } = (*Service)(nil)
 
-// File writes a member's report. See the contract above.
-func (s *Service) File(ctx context.Context, reporter *account.User, in Input) (*Filed, error) {
-	return nil, errNotImplemented
-}
-
-// Filed lists the reporter's own reports.
-func (s *Service) Filed(ctx context.Context, reporter *account.User) ([]Filed, error) {
-	return nil, errNotImplemented
-}
-
-// Check evaluates a text and writes its flags.
-func (s *Service) Check(ctx context.Context, tx *store.Tx, in TextCheck) (flag.Result, error) {
-	return flag.Result{}, nil
-}
-
-// CheckContacts flags a new account that contacts many people quickly.
-func (s *Service) CheckContacts(ctx context.Context, tx *store.Tx, u *account.User) error { return nil }
-
-// ProfileSaved is account's profile hook: it checks the bio of a saved
-// profile (TargetPerson) with the rules of the user's edition, in tx.
-func (s *Service) ProfileSaved(ctx context.Context, tx *store.Tx, u *account.User) error {
-	return nil
-}
-
-// Rules returns the edition's rules.
-func (s *Service) Rules(ctx context.Context, editionID string) (*flag.Rules, error) {
-	return flag.Default(), nil
-}
-
-// Overrides returns the edition's overrides as JSON.
-func (s *Service) Overrides(ctx context.Context, editionID string) (string, error) {
-	return "", errNotImplemented
-}
-
-// SaveOverrides stores an edition's overrides.
-func (s *Service) SaveOverrides(ctx context.Context, editionID, byUserID, jsonText string) error {
-	return errNotImplemented
-}
