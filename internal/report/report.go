@@ -182,4 +182,3 @@ var _ interface {
 	// the parse or rule error. Access is checked by the caller.
 	SaveOverrides(ctx context.Context, editionID, byUserID, jsonText string) error
 } = (*Service)(nil)
-
