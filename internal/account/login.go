@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 	"time"
+	_ "time/tzdata" // Europe/Amsterdam on hosts without a zoneinfo database
 
 	"github.com/noaber/noaber/internal/apperr"
 	"github.com/noaber/noaber/internal/store"
@@ -32,6 +33,28 @@ func (s *Service) dummy() string {
 
 func errLoginFailed() error {
 	return apperr.New(http.StatusUnauthorized, "login_failed", "account.login_failed")
+}
+
+// suspendedFormat is how a suspension's end shows in the message, in
+// Amsterdam time: day-month-year as Dutch readers write it.
+const suspendedFormat = "2-1-2006 15:04"
+
+// amsterdam is the time zone dates are shown in.
+var amsterdam = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		panic("account: no time zone Europe/Amsterdam: " + err.Error())
+	}
+	return l
+}()
+
+// errSuspended is the answer to the right password of a suspended account.
+func errSuspended(until time.Time) error {
+	if until.IsZero() {
+		return apperr.New(http.StatusForbidden, "account_suspended", "account.suspended_indefinitely")
+	}
+	return apperr.New(http.StatusForbidden, "account_suspended", "account.suspended_until",
+		"until", until.In(amsterdam).Format(suspendedFormat))
 }
 
 // Login checks an e-mail address and password and starts a session. Too
@@ -69,7 +92,15 @@ func (s *Service) Login(ctx context.Context, email, password, addr, userAgent st
 	if u == nil {
 		checkPasswordHash(s.dummy(), password)
 	}
-	if u == nil || !checkPasswordHash(hash, password) || u.Status != StatusActive {
+	// The hash is checked in every branch, so the time taken tells nothing.
+	right := u != nil && checkPasswordHash(hash, password)
+	if right && u.Status == StatusSuspended {
+		// The password was right: saying that the account is suspended,
+		// and until when, reveals nothing to someone who knows it. A
+		// removed account looks like no account at all.
+		return "", nil, errSuspended(u.SuspendedUntil)
+	}
+	if !right || u.Status != StatusActive {
 		err := s.db.InTx(ctx, func(tx *store.Tx) error {
 			if err := s.record(ctx, tx, loginPerAccount, norm); err != nil {
 				return err
@@ -129,9 +160,15 @@ func (s *Service) Authenticate(ctx context.Context, token string, kind SessionKi
 	th := hashToken(token)
 	now := s.now()
 	var lastSeen time.Time
-	u, err := scanUser(s.db.QueryRow(ctx, `SELECT `+prefixed("u.", userColumns)+`, s.last_seen_at
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = ? AND s.kind = ? AND s.expires_at > ?`, th, string(kind), now), &lastSeen)
+	var outdated, warned bool
+	// One query on every request: the session, the user, whether their
+	// edition has newer house rules and whether a warning waits (an index
+	// lookup on warnings_pending, which holds only unacknowledged ones).
+	u, err := scanUser(s.db.QueryRow(ctx, `SELECT `+prefixed("u.", userColumns)+`, s.last_seen_at,
+		u.rules_version < e.rules_version,
+		EXISTS (SELECT 1 FROM warnings w WHERE w.user_id = u.id AND w.acknowledged_at IS NULL)
+		FROM sessions s JOIN users u ON u.id = s.user_id JOIN editions e ON e.id = u.edition_id
+		WHERE s.token_hash = ? AND s.kind = ? AND s.expires_at > ?`, th, string(kind), now), &lastSeen, &outdated, &warned)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, apperr.Unauthorized()
 	}
@@ -141,6 +178,7 @@ func (s *Service) Authenticate(ctx context.Context, token string, kind SessionKi
 	if u.Status != StatusActive {
 		return nil, apperr.Unauthorized()
 	}
+	u.RulesOutdated, u.WarningPending = outdated, warned
 	if now.Sub(lastSeen) > touchEvery {
 		if _, err := s.db.Exec(ctx, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?",
 			now, now.Add(sessionTTL(kind)), th); err != nil {

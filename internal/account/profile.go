@@ -51,6 +51,7 @@ func (s *Service) UpdateProfile(ctx context.Context, userID string, in ProfileIn
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
+	var saved *User
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE users SET first_name = ?, surname = ?, show_full_surname = ?, postcode = ?,
 			house_number = ?, town = ?, bio = ?, updated_at = ? WHERE id = ? AND status = ?`,
@@ -79,22 +80,38 @@ func (s *Service) UpdateProfile(ctx context.Context, userID string, in ProfileIn
 				return err
 			}
 		}
+		moved := false
 		if located {
-			moved, err := s.movesTo(ctx, tx, userID, loc)
-			if err != nil {
+			if moved, err = s.movesTo(ctx, tx, userID, loc); err != nil {
 				return err
 			}
-			if moved {
-				return s.setLocation(ctx, tx, userID, loc)
-			}
 		}
-		// The offered help may have changed.
-		return s.positionChanged(ctx, tx, userID)
+		if moved {
+			err = s.setLocation(ctx, tx, userID, loc)
+		} else {
+			// The offered help may have changed.
+			err = s.positionChanged(ctx, tx, userID)
+		}
+		if err != nil {
+			return err
+		}
+		if saved, err = s.userTx(ctx, tx, userID); err != nil {
+			return err
+		}
+		if err := loadLists(ctx, tx, saved); err != nil {
+			return err
+		}
+		// The checks of the text (the flag rules) are written with it, or
+		// not at all.
+		if s.profileHook != nil {
+			return s.profileHook(ctx, tx, saved)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.User(ctx, userID)
+	return saved, nil
 }
 
 func dedupe(ids []string) []string {

@@ -48,9 +48,9 @@ func (s *Service) Seed(ctx context.Context, users []SeedUser, password string) (
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO users (id, edition_id, email, email_verified_at, password_hash, first_name, surname,
 				postcode, house_number, town, bio, locale, role, status, rules_version, rules_accepted_at, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT rules_version FROM editions WHERE id = ?), ?, ?, ?)`,
 				ids[i], NationalEditionID, su.Email, created, hash, su.FirstName, su.Surname, su.Postcode, su.HouseNumber,
-				su.Town, su.Bio, string(su.Locale), RoleMember, StatusActive, RulesVersion, created, created, created); err != nil {
+				su.Town, su.Bio, string(su.Locale), RoleMember, StatusActive, NationalEditionID, created, created, created); err != nil {
 				return err
 			}
 			for kind, cats := range map[string][]string{"ask": su.Asks, "offer": su.Offers} {
@@ -70,6 +70,9 @@ func (s *Service) Seed(ctx context.Context, users []SeedUser, password string) (
 					su.Location.Source = geo.SourceAddress
 				}
 				if err := s.setLocation(ctx, tx, ids[i], su.Location); err != nil {
+					return err
+				}
+				if err := acceptCurrentRules(ctx, tx, ids[i]); err != nil {
 					return err
 				}
 			}

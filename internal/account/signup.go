@@ -111,6 +111,9 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) error {
 			if err := s.setLocation(ctx, tx, u.ID, loc); err != nil {
 				return err
 			}
+			if err := acceptCurrentRules(ctx, tx, u.ID); err != nil {
+				return err
+			}
 		}
 		return s.sendVerification(ctx, tx, u, u.Email, "verify")
 	})
@@ -130,9 +133,18 @@ func (s *Service) insertUser(ctx context.Context, tx *store.Tx, u *User, hash st
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO users (id, edition_id, email, email_verified_at, password_hash, first_name, surname,
 		postcode, house_number, town, locale, role, status, rules_version, rules_accepted_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT rules_version FROM editions WHERE id = ?), ?, ?, ?)`,
 		u.ID, u.EditionID, u.Email, verified, hash, u.FirstName, u.Surname, u.Postcode, u.HouseNumber, u.Town,
-		string(u.Locale), u.Role, u.Status, RulesVersion, now, now, now)
+		string(u.Locale), u.Role, u.Status, u.EditionID, now, now, now)
+	return err
+}
+
+// acceptCurrentRules records that a new user accepted the current house
+// rules of the edition they ended up in (placing them may have moved them
+// from the national edition to a local one), in tx.
+func acceptCurrentRules(ctx context.Context, tx *store.Tx, userID string) error {
+	_, err := tx.Exec(ctx, `UPDATE users SET rules_version = (SELECT e.rules_version FROM editions e WHERE e.id = users.edition_id)
+		WHERE id = ?`, userID)
 	return err
 }
 
@@ -265,7 +277,10 @@ func (s *Service) CreateAdmin(ctx context.Context, in SignupInput) (*User, error
 		if err := s.insertUser(ctx, tx, u, hash); err != nil || !located {
 			return err
 		}
-		return s.setLocation(ctx, tx, u.ID, loc)
+		if err := s.setLocation(ctx, tx, u.ID, loc); err != nil {
+			return err
+		}
+		return acceptCurrentRules(ctx, tx, u.ID)
 	})
 	if errors.Is(err, store.ErrConflict) {
 		return nil, apperr.Invalid(apperr.FieldError{Field: "email", Key: "account.email_taken"})

@@ -16,7 +16,7 @@ import (
 
 const userColumns = `id, edition_id, email, email_verified_at, first_name, surname, show_full_surname,
 	postcode, house_number, town, bio, locale, role, status, created_at,
-	lat, lng, cell_lat, cell_lng, municipality_code, location_source`
+	lat, lng, cell_lat, cell_lng, municipality_code, location_source, suspended_until`
 
 // scanUser reads the userColumns of a row, and any extra columns selected
 // after them into extra.
@@ -25,9 +25,10 @@ func scanUser(row *store.Row, extra ...any) (*User, error) {
 	var verified sql.NullTime
 	var locale string
 	var lat, lng, cellLat, cellLng sql.NullFloat64
+	var suspendedUntil sql.NullTime
 	dest := append([]any{&u.ID, &u.EditionID, &u.Email, &verified, &u.FirstName, &u.Surname, &u.ShowFullSurname,
 		&u.Postcode, &u.HouseNumber, &u.Town, &u.Bio, &locale, &u.Role, &u.Status, &u.CreatedAt,
-		&lat, &lng, &cellLat, &cellLng, &u.MunicipalityCode, &u.LocationSource}, extra...)
+		&lat, &lng, &cellLat, &cellLng, &u.MunicipalityCode, &u.LocationSource, &suspendedUntil}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -39,6 +40,9 @@ func scanUser(row *store.Row, extra ...any) (*User, error) {
 	u.EmailVerified = verified.Valid
 	u.Locale, _ = i18n.Parse(locale)
 	u.CreatedAt = u.CreatedAt.UTC()
+	if suspendedUntil.Valid {
+		u.SuspendedUntil = suspendedUntil.Time.UTC()
+	}
 	return &u, nil
 }
 
@@ -175,7 +179,8 @@ func (s *Service) loadCategories(ctx context.Context, lang i18n.Lang) ([]Categor
 
 // Profile returns what viewer may see of the user with id userID.
 // Profiles are for signed-in members only; for anyone else, and for
-// accounts that are not active, the answer is not-found.
+// accounts that are suspended or removed (to anyone but their owner), the
+// answer is not-found.
 func (s *Service) Profile(ctx context.Context, viewer *User, userID string, lang i18n.Lang) (*Profile, error) {
 	if viewer == nil {
 		return nil, apperr.NotFound()
@@ -184,7 +189,7 @@ func (s *Service) Profile(ctx context.Context, viewer *User, userID string, lang
 	if err != nil {
 		return nil, err
 	}
-	if u.Status != StatusActive {
+	if u.Status != StatusActive && u.ID != viewer.ID {
 		return nil, apperr.NotFound()
 	}
 	if blocked, err := BlockedEitherWay(ctx, s.db, viewer.ID, u.ID); err != nil || blocked {
