@@ -8,7 +8,6 @@ package trust
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/noaber/noaber/internal/account"
@@ -112,8 +111,6 @@ func New(db *store.DB, accounts *account.Service, opt Options) *Service {
 	return &Service{db: db, accounts: accounts, opt: opt}
 }
 
-var errNotImplemented = errors.New("trust: not implemented")
-
 // The contract the pages and the API use. Coordinator means a coordinator
 // of the edition concerned or a platform admin; others get 404 (as the
 // coordinator pages do) for a group or person they may not manage.
@@ -162,82 +159,11 @@ var _ interface {
 	Unvouch(ctx context.Context, coord *account.User, userID string) error
 } = (*Service)(nil)
 
-// Signals returns one person's signals.
-func (s *Service) Signals(ctx context.Context, userID string) (*Signals, error) {
-	return &Signals{}, nil
-}
 
-// SignalsFor returns the signals of several people.
-func (s *Service) SignalsFor(ctx context.Context, userIDs []string) (map[string]Signals, error) {
-	return map[string]Signals{}, nil
-}
+func (s *Service) now() time.Time { return s.opt.Now().UTC().Truncate(time.Microsecond) }
 
-// RegisterGroup registers a neighbourhood-watch group.
-func (s *Service) RegisterGroup(ctx context.Context, admin *account.User, name, area string) (*Group, error) {
-	return nil, errNotImplemented
-}
-
-// AdminGroups lists the groups admin administers.
-func (s *Service) AdminGroups(ctx context.Context, admin *account.User) ([]Group, error) {
-	return nil, nil
-}
-
-// Group returns one group.
-func (s *Service) Group(ctx context.Context, viewer *account.User, groupID string) (*Group, error) {
-	return nil, errNotImplemented
-}
-
-// GroupByInvite returns the group of an invite token.
-func (s *Service) GroupByInvite(ctx context.Context, token string) (*Group, error) {
-	return nil, errNotImplemented
-}
-
-// Join makes u a member.
-func (s *Service) Join(ctx context.Context, u *account.User, token string) (*Group, error) {
-	return nil, errNotImplemented
-}
-
-// Leave ends u's membership.
-func (s *Service) Leave(ctx context.Context, u *account.User, groupID string) error {
-	return errNotImplemented
-}
-
-// RevokeMember ends a member's membership.
-func (s *Service) RevokeMember(ctx context.Context, admin *account.User, groupID, userID string) error {
-	return errNotImplemented
-}
-
-// NewInvite replaces the invite link.
-func (s *Service) NewInvite(ctx context.Context, admin *account.User, groupID string) (*Group, error) {
-	return nil, errNotImplemented
-}
-
-// CloseGroup closes a group.
-func (s *Service) CloseGroup(ctx context.Context, admin *account.User, groupID string) error {
-	return errNotImplemented
-}
-
-// PendingGroups lists unconfirmed groups.
-func (s *Service) PendingGroups(ctx context.Context, coord *account.User) ([]Group, error) {
-	return nil, nil
-}
-
-// ConfirmGroup confirms a group.
-func (s *Service) ConfirmGroup(ctx context.Context, coord *account.User, groupID string) error {
-	return errNotImplemented
-}
-
-// CanVouch says whether coord may vouch for the user.
-func (s *Service) CanVouch(ctx context.Context, coord *account.User, userID string) (bool, error) {
-	return false, nil
-}
-
-// Vouch marks the user known to an organisation.
-func (s *Service) Vouch(ctx context.Context, coord *account.User, userID string, in VouchInput) error {
-	return errNotImplemented
-}
-
-// Unvouch withdraws a vouch.
-func (s *Service) Unvouch(ctx context.Context, coord *account.User, userID string) error {
-	return errNotImplemented
+// coordinates says whether u is a coordinator of the edition (platform
+// admins always are).
+func (s *Service) coordinates(ctx context.Context, u *account.User, editionID string) (bool, error) {
+	return s.accounts.HasRole(ctx, u, editionID, account.RoleCoordinator)
 }
