@@ -159,7 +159,6 @@ var _ interface {
 	Unvouch(ctx context.Context, coord *account.User, userID string) error
 } = (*Service)(nil)
 
-
 func (s *Service) now() time.Time { return s.opt.Now().UTC().Truncate(time.Microsecond) }
 
 // coordinates says whether u is a coordinator of the edition (platform
