@@ -44,6 +44,10 @@ func (h *Handler) authed(fn authedFunc) http.Handler {
 			return
 		}
 		r = r.WithContext(withUser(r.Context(), u))
+		if err := interstitial(u, r); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		if err := fn(w, r, &session{user: u, token: token}); err != nil {
 			h.fail(w, r, err)
 		}
@@ -58,4 +62,31 @@ func bearer(r *http.Request) (string, bool) {
 		return "", false
 	}
 	return token, true
+}
+
+// interstitial refuses a write while the user must first acknowledge a
+// moderator's warning, then accept new house rules (the pages send them
+// to those pages instead, web/session.go). Reading keeps working, and so
+// do the way out of each (acknowledging, accepting) and ending tokens.
+func interstitial(u *account.User, r *http.Request) error {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
+		return nil
+	}
+	switch r.Pattern {
+	case "DELETE /api/v1/tokens/current", "POST /api/v1/tokens/revoke-all":
+		return nil
+	}
+	switch {
+	case u.WarningPending:
+		if r.Pattern == "POST /api/v1/me/warnings/{id}/acknowledge" {
+			return nil
+		}
+		return apperr.New(http.StatusForbidden, "warning_pending", "api.warning_pending")
+	case u.RulesOutdated:
+		if r.Pattern == "POST /api/v1/me/house-rules/accept" {
+			return nil
+		}
+		return apperr.New(http.StatusForbidden, "house_rules_not_accepted", "api.house_rules_not_accepted")
+	}
+	return nil
 }

@@ -151,19 +151,29 @@ type HelpRequest struct {
 	DistanceKm *int            `json:"distance_km"`
 	Status     string          `json:"status"`
 	ShowOnly   bool            `json:"show_only"`
-	Seeker     PersonRef       `json:"seeker"`
-	Mine       bool            `json:"mine"`
-	Place      *Place          `json:"place,omitempty"`
-	CreatedAt  string          `json:"created_at"`
-	ExpiresAt  string          `json:"expires_at"`
+	// TrustedOnly: only helpers with a trust signal beyond a verified
+	// e-mail address are invited.
+	TrustedOnly bool      `json:"trusted_only"`
+	Seeker      PersonRef `json:"seeker"`
+	Mine        bool      `json:"mine"`
+	Place       *Place    `json:"place,omitempty"`
+	CreatedAt   string    `json:"created_at"`
+	ExpiresAt   string    `json:"expires_at"`
+	// Hint is a safety hint for the author, only in the answer to
+	// creating or changing it ("contact_public": the text holds a phone
+	// number, e-mail or address that strangers will read).
+	Hint string `json:"hint,omitempty"`
 }
 
 func requestFrom(v *help.RequestView) HelpRequest {
 	out := HelpRequest{
 		ID: v.ID, Category: categoryRef(v.Category), Title: v.Title, Answers: []RequestAnswer{},
-		When: whenFrom(v.When), Town: v.Town, DistanceKm: distance(v.HasDistance, v.DistanceKm), Status: v.Status, ShowOnly: v.ShowOnly,
+		When: whenFrom(v.When), Town: v.Town, DistanceKm: distance(v.HasDistance, v.DistanceKm), Status: v.Status, ShowOnly: v.ShowOnly, TrustedOnly: v.TrustedOnly,
 		Seeker: PersonRef{ID: v.Seeker.ID, DisplayName: v.Seeker.DisplayName}, Mine: v.Mine,
 		CreatedAt: timeJSON(v.CreatedAt), ExpiresAt: timeJSON(v.ExpiresAt),
+	}
+	if v.Mine {
+		out.Hint = v.Hint
 	}
 	for _, a := range v.Answers {
 		out.Answers = append(out.Answers, RequestAnswer{Question: a.QuestionID, Label: a.Label, Text: a.Text})
@@ -196,14 +206,20 @@ type Offer struct {
 	Mine       bool        `json:"mine"`
 	CreatedAt  string      `json:"created_at"`
 	ExpiresAt  string      `json:"expires_at"`
+	// Hint: as HelpRequest.Hint.
+	Hint string `json:"hint,omitempty"`
 }
 
 func offerFrom(v *help.OfferView) Offer {
-	return Offer{
+	out := Offer{
 		ID: v.ID, Category: categoryRef(v.Category), Title: v.Title, Body: v.Body, Town: v.Town,
 		DistanceKm: distance(v.HasDistance, v.DistanceKm), Status: v.Status, Helper: PersonRef{ID: v.Helper.ID, DisplayName: v.Helper.DisplayName},
 		Mine: v.Mine, CreatedAt: timeJSON(v.CreatedAt), ExpiresAt: timeJSON(v.ExpiresAt),
 	}
+	if v.Mine {
+		out.Hint = v.Hint
+	}
+	return out
 }
 
 func offersFrom(vs []help.OfferView) []Offer {

@@ -8,8 +8,21 @@ import (
 	"github.com/noaber/noaber/internal/i18n"
 )
 
+// MeStatus is the caller's own account with what they must do before
+// they can write again: acknowledge a moderator's warning (GET
+// /me/warnings), accept new house rules (GET /house-rules).
+type MeStatus struct {
+	Me
+	WarningPending     bool `json:"warning_pending"`
+	HouseRulesOutdated bool `json:"house_rules_outdated"`
+}
+
+func meStatusFrom(u *account.User) MeStatus {
+	return MeStatus{Me: meFrom(u), WarningPending: u.WarningPending, HouseRulesOutdated: u.RulesOutdated}
+}
+
 func (h *Handler) getMe(w http.ResponseWriter, r *http.Request, s *session) error {
-	h.writeJSON(w, r, http.StatusOK, meFrom(s.user))
+	h.writeJSON(w, r, http.StatusOK, meStatusFrom(s.user))
 	return nil
 }
 

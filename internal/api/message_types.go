@@ -79,13 +79,26 @@ type ConversationMessage struct {
 	Body           string `json:"body"`
 	CreatedAt      string `json:"created_at"`
 	Read           bool   `json:"read"`
+	// Held: the message waits for a moderator and was not delivered.
+	// Only its sender ever sees a held message.
+	Held bool `json:"held"`
+	// SafetyHint is a gentle hint for the sender, only in the answer to
+	// sending ("contact_first_message": a first message holds a phone
+	// number, e-mail or address).
+	SafetyHint string `json:"safety_hint,omitempty"`
 }
 
 func conversationMessageFrom(m *message.Message) ConversationMessage {
-	return ConversationMessage{
+	out := ConversationMessage{
 		ID: m.ID, ConversationID: m.ConversationID, SenderID: m.SenderID, Mine: m.Mine, Body: m.Body,
 		CreatedAt: timeJSON(m.CreatedAt), Read: m.Read,
 	}
+	if m.Mine {
+		// A second lock on the door: the service shows a held message
+		// to its sender alone.
+		out.Held, out.SafetyHint = m.Held, m.Hint
+	}
+	return out
 }
 
 // Messages is a page of a conversation's messages, oldest first.

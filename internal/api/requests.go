@@ -29,17 +29,20 @@ type requestBody struct {
 	When     whenBody          `json:"when"`
 	Place    placeBody         `json:"place"`
 	ShowOnly bool              `json:"show_only"`
+	// TrustedOnly: invite only helpers with a trust signal.
+	TrustedOnly bool `json:"trusted_only"`
 }
 
 // patchRequestBody replaces each field that is present as a whole (all the
 // answers, the whole time, the whole place); absent fields keep their
 // value.
 type patchRequestBody struct {
-	Category *string            `json:"category"`
-	Answers  *map[string]string `json:"answers"`
-	When     *whenBody          `json:"when"`
-	Place    *placeBody         `json:"place"`
-	ShowOnly *bool              `json:"show_only"`
+	Category    *string            `json:"category"`
+	Answers     *map[string]string `json:"answers"`
+	When        *whenBody          `json:"when"`
+	Place       *placeBody         `json:"place"`
+	ShowOnly    *bool              `json:"show_only"`
+	TrustedOnly *bool              `json:"trusted_only"`
 }
 
 // requestFields maps the service's field names to the body's.
@@ -75,14 +78,14 @@ func (b *requestBody) input() (help.RequestInput, error) {
 		CategoryID: b.Category, Answers: b.Answers,
 		WhenKind: b.When.Kind, Date: b.When.Date, Weekday: wd, From: b.When.From, To: b.When.To,
 		PlaceKind: b.Place.Kind, Postcode: b.Place.Postcode, House: b.Place.HouseNumber,
-		ShowOnly: b.ShowOnly,
+		ShowOnly: b.ShowOnly, TrustedOnly: b.TrustedOnly,
 	}, nil
 }
 
 // bodyFrom turns a stored request back into the body that would make it,
 // the base a PATCH applies its fields to.
 func bodyFrom(v *help.RequestView) requestBody {
-	b := requestBody{Category: v.Category.ID, Answers: map[string]string{}, ShowOnly: v.ShowOnly}
+	b := requestBody{Category: v.Category.ID, Answers: map[string]string{}, ShowOnly: v.ShowOnly, TrustedOnly: v.TrustedOnly}
 	for _, a := range v.Answers {
 		b.Answers[a.QuestionID] = a.Text
 	}
@@ -175,6 +178,7 @@ func (h *Handler) patchRequest(w http.ResponseWriter, r *http.Request, s *sessio
 	set(&b.When, p.When)
 	set(&b.Place, p.Place)
 	set(&b.ShowOnly, p.ShowOnly)
+	set(&b.TrustedOnly, p.TrustedOnly)
 	in, err := b.input()
 	if err != nil {
 		return err
