@@ -39,9 +39,12 @@ type Target struct {
 	Point      geo.Point
 	When       When
 	ShowOnly   bool
-	Status     string
-	CreatedAt  time.Time
-	ExpiresAt  time.Time
+	// TrustedOnly: invite only helpers with a trust signal
+	// (trust.HasSignalSQL).
+	TrustedOnly bool
+	Status      string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
 }
 
 // DispatchTarget reads request id for the dispatcher, in q (a transaction
@@ -51,9 +54,9 @@ func DispatchTarget(ctx context.Context, q store.Querier, id string) (*Target, e
 	var start, end sql.NullTime
 	var weekday sql.NullInt64
 	err := q.QueryRow(ctx, `SELECT id, edition_id, seeker_id, category_id, lat, lng, when_kind, starts_at, ends_at, weekday,
-		show_only, status, created_at, expires_at FROM requests WHERE id = ?`, id).
+		show_only, trusted_only, status, created_at, expires_at FROM requests WHERE id = ?`, id).
 		Scan(&t.ID, &t.EditionID, &t.SeekerID, &t.CategoryID, &t.Point.Lat, &t.Point.Lng, &t.When.Kind, &start, &end,
-			&weekday, &t.ShowOnly, &t.Status, &t.CreatedAt, &t.ExpiresAt)
+			&weekday, &t.ShowOnly, &t.TrustedOnly, &t.Status, &t.CreatedAt, &t.ExpiresAt)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +96,7 @@ func PauseHelper(ctx context.Context, tx *store.Tx, userID string, until, now ti
 // RequestsForInvitee returns the views of requests a helper was invited
 // for, whatever their status now, as that helper may see them: a town and
 // a distance between snapped cells, never the place. A request across a
-// block is left out.
+// block, or of a seeker who was suspended or removed, is left out.
 func (s *Service) RequestsForInvitee(ctx context.Context, viewer *account.User, ids []string, lang i18n.Lang) (map[string]RequestView, error) {
 	out := map[string]RequestView{}
 	if len(ids) == 0 {
@@ -109,7 +112,7 @@ func (s *Service) RequestsForInvitee(ctx context.Context, viewer *account.User, 
 	}
 	args = append(args, viewer.ID, viewer.ID)
 	rows, err := s.db.Query(ctx, "SELECT "+requestColumns+` FROM requests r JOIN users u ON u.id = r.seeker_id
-		WHERE r.id IN (`+store.Placeholders(len(ids))+`)
+		WHERE r.id IN (`+store.Placeholders(len(ids))+`) AND u.status = 'active'
 		AND r.seeker_id NOT IN `+account.BlockedIDs,
 		args...)
 	if err != nil {

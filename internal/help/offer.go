@@ -10,8 +10,10 @@ import (
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
+	"github.com/noaber/noaber/internal/flag"
 	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/i18n"
+	"github.com/noaber/noaber/internal/report"
 	"github.com/noaber/noaber/internal/store"
 )
 
@@ -46,6 +48,7 @@ func (s *Service) CreateOffer(ctx context.Context, helper *account.User, in Offe
 	}
 	id := uuid.Must(uuid.NewV7()).String()
 	now := s.now()
+	var hint string
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		var seq int64
 		if err := tx.QueryRow(ctx, `INSERT INTO offers (id, edition_id, user_id, category_id, title, body, lat, lng,
@@ -55,12 +58,28 @@ func (s *Service) CreateOffer(ctx context.Context, helper *account.User, in Offe
 			pos.Town, pos.MunicipalityCode, OfferActive, now.Add(OfferTTL), now, now).Scan(&seq); err != nil {
 			return err
 		}
-		return setWords(ctx, tx, "offers_fts", seq, false, title, body)
+		if err := setWords(ctx, tx, "offers_fts", seq, false, title, body); err != nil {
+			return err
+		}
+		if s.opt.Reports == nil {
+			return nil
+		}
+		// As for requests: a flag queues the offer for a moderator, it
+		// does not hold it.
+		res, err := s.opt.Reports.Check(ctx, tx, report.TextCheck{Kind: flag.KindOffer, TargetKind: report.TargetOffer,
+			TargetID: id, SubjectID: helper.ID, EditionID: helper.EditionID, Text: title + "\n" + body})
+		hint = res.Hint
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.Offer(ctx, helper, id, lang)
+	v, err := s.Offer(ctx, helper, id, lang)
+	if err != nil {
+		return nil, err
+	}
+	v.Hint = hint
+	return v, nil
 }
 
 // CloseOffer closes an active offer of the helper.
@@ -125,8 +144,9 @@ func (o *offerRow) finish(viewerID string, viewer position, cats map[string]cate
 // Offer returns one offer as viewer may see it: others see only active
 // offers that have not expired, never across a block.
 func (s *Service) Offer(ctx context.Context, viewer *account.User, id string, lang i18n.Lang) (*OfferView, error) {
-	o, err := scanOffer(s.db.QueryRow(ctx, "SELECT "+offerColumns+` FROM offers o JOIN users u ON u.id = o.user_id
-		WHERE o.id = ?`, id))
+	var helperStatus string
+	o, err := scanOffer(s.db.QueryRow(ctx, "SELECT "+offerColumns+`, u.status FROM offers o JOIN users u ON u.id = o.user_id
+		WHERE o.id = ?`, id), &helperStatus)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, apperr.NotFound()
 	}
@@ -134,7 +154,8 @@ func (s *Service) Offer(ctx context.Context, viewer *account.User, id string, la
 		return nil, err
 	}
 	if o.view.Helper.ID != viewer.ID {
-		if o.view.Status != OfferActive || !o.expires.After(s.now()) {
+		// A suspended or removed helper's offers are gone for others.
+		if o.view.Status != OfferActive || !o.expires.After(s.now()) || helperStatus != account.StatusActive {
 			return nil, apperr.NotFound()
 		}
 		if blocked, err := account.BlockedEitherWay(ctx, s.db, viewer.ID, o.view.Helper.ID); err != nil || blocked {

@@ -15,8 +15,10 @@ import (
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
+	"github.com/noaber/noaber/internal/flag"
 	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/i18n"
+	"github.com/noaber/noaber/internal/report"
 	"github.com/noaber/noaber/internal/store"
 )
 
@@ -79,13 +81,14 @@ type checkedRequest struct {
 	town, municipality string
 	edition            string
 	showOnly           bool
+	trustedOnly        bool
 }
 
 // checkRequest validates in for seeker. Every problem with the fields
 // comes back at once as one apperr.Invalid.
 func (s *Service) checkRequest(ctx context.Context, seeker *account.User, in RequestInput, lang i18n.Lang) (*checkedRequest, error) {
 	var c apperr.Collector
-	out := &checkedRequest{answers: map[string]string{}, showOnly: in.ShowOnly}
+	out := &checkedRequest{answers: map[string]string{}, showOnly: in.ShowOnly, trustedOnly: in.TrustedOnly}
 	cat, err := s.category(ctx, lang, in.CategoryID)
 	if err != nil {
 		return nil, err
@@ -297,19 +300,23 @@ func (s *Service) CreateRequest(ctx context.Context, seeker *account.User, in Re
 	id := uuid.Must(uuid.NewV7()).String()
 	now := s.now()
 	answers, _ := json.Marshal(r.answers)
+	var hint string
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		var seq int64
 		if err := tx.QueryRow(ctx, `INSERT INTO requests (id, edition_id, seeker_id, category_id, title, body, answers,
 			when_kind, starts_at, ends_at, weekday, place_kind, postcode, house_number, lat, lng, cell_lat, cell_lng,
-			town, municipality_code, show_only, status, expires_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+			town, municipality_code, show_only, trusted_only, status, expires_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
 			id, r.edition, seeker.ID, r.cat.ID, r.title, r.body, string(answers),
 			r.when.Kind, nullTime(r.when.Start), nullTime(r.when.End), store.Null(r.when.Weekday), r.placeKind, r.postcode, r.house,
-			r.point.Lat, r.point.Lng, r.cell.Lat, r.cell.Lng, r.town, r.municipality, r.showOnly, StatusOpen,
+			r.point.Lat, r.point.Lng, r.cell.Lat, r.cell.Lng, r.town, r.municipality, r.showOnly, r.trustedOnly, StatusOpen,
 			expiry(r.when, now), now, now).Scan(&seq); err != nil {
 			return err
 		}
 		if err := setWords(ctx, tx, "requests_fts", seq, false, r.title, r.body); err != nil {
+			return err
+		}
+		if hint, err = s.checkRequestText(ctx, tx, seeker, id, r); err != nil {
 			return err
 		}
 		if s.hooks.Posted == nil {
@@ -324,7 +331,12 @@ func (s *Service) CreateRequest(ctx context.Context, seeker *account.User, in Re
 	if err != nil {
 		return nil, err
 	}
-	return s.Request(ctx, seeker, id, lang)
+	v, err := s.Request(ctx, seeker, id, lang)
+	if err != nil {
+		return nil, err
+	}
+	v.Hint = hint
+	return v, nil
 }
 
 // UpdateRequest changes an open request of the seeker.
@@ -337,6 +349,7 @@ func (s *Service) UpdateRequest(ctx context.Context, seeker *account.User, id st
 		return nil, err
 	}
 	answers, _ := json.Marshal(r.answers)
+	var hint string
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		// Checked again inside the transaction: it may have closed since.
 		st, err := s.ownRequest(ctx, tx, seeker, id, StatusOpen)
@@ -346,19 +359,43 @@ func (s *Service) UpdateRequest(ctx context.Context, seeker *account.User, id st
 		now := s.now()
 		if _, err := tx.Exec(ctx, `UPDATE requests SET category_id = ?, title = ?, body = ?, answers = ?, when_kind = ?,
 			starts_at = ?, ends_at = ?, weekday = ?, place_kind = ?, postcode = ?, house_number = ?, lat = ?, lng = ?,
-			cell_lat = ?, cell_lng = ?, town = ?, municipality_code = ?, show_only = ?, expires_at = ?, updated_at = ?
-			WHERE seq = ?`,
+			cell_lat = ?, cell_lng = ?, town = ?, municipality_code = ?, show_only = ?, trusted_only = ?, expires_at = ?,
+			updated_at = ? WHERE seq = ?`,
 			r.cat.ID, r.title, r.body, string(answers), r.when.Kind, nullTime(r.when.Start), nullTime(r.when.End),
 			store.Null(r.when.Weekday), r.placeKind, r.postcode, r.house, r.point.Lat, r.point.Lng, r.cell.Lat, r.cell.Lng,
-			r.town, r.municipality, r.showOnly, expiry(r.when, st.created), now, st.seq); err != nil {
+			r.town, r.municipality, r.showOnly, r.trustedOnly, expiry(r.when, st.created), now, st.seq); err != nil {
 			return err
 		}
-		return setWords(ctx, tx, "requests_fts", st.seq, true, r.title, r.body)
+		if err := setWords(ctx, tx, "requests_fts", st.seq, true, r.title, r.body); err != nil {
+			return err
+		}
+		hint, err = s.checkRequestText(ctx, tx, seeker, id, r)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.Request(ctx, seeker, id, lang)
+	v, err := s.Request(ctx, seeker, id, lang)
+	if err != nil {
+		return nil, err
+	}
+	v.Hint = hint
+	return v, nil
+}
+
+// checkRequestText checks a stored request's text with the flag rules of
+// the seeker's edition, in the transaction that stores it, and returns the
+// safety hint for the seeker. A flag on a request, even a severe one, only
+// puts it in the moderation queue: the request is not held (holding is
+// for messages, which go to one person at once; a request a moderator
+// finds wrong is taken down by acting on the report).
+func (s *Service) checkRequestText(ctx context.Context, tx *store.Tx, seeker *account.User, id string, r *checkedRequest) (string, error) {
+	if s.opt.Reports == nil {
+		return "", nil
+	}
+	res, err := s.opt.Reports.Check(ctx, tx, report.TextCheck{Kind: flag.KindRequest, TargetKind: report.TargetRequest,
+		TargetID: id, SubjectID: seeker.ID, EditionID: seeker.EditionID, Text: r.title + "\n" + r.body})
+	return res.Hint, err
 }
 
 type requestState struct {
@@ -409,7 +446,7 @@ func (s *Service) CancelRequest(ctx context.Context, seeker *account.User, id st
 
 // requestColumns are read by scanRequest, with the seeker's name.
 const requestColumns = `r.seq, r.id, r.category_id, r.title, r.answers, r.when_kind, r.starts_at, r.ends_at, r.weekday,
-	r.place_kind, r.postcode, r.house_number, r.cell_lat, r.cell_lng, r.town, r.show_only, r.status, r.expires_at,
+	r.place_kind, r.postcode, r.house_number, r.cell_lat, r.cell_lng, r.town, r.show_only, r.trusted_only, r.status, r.expires_at,
 	r.created_at, r.seeker_id, u.first_name, u.surname, u.show_full_surname`
 
 type requestRow struct {
@@ -431,7 +468,7 @@ func scanRequest(rows interface{ Scan(...any) error }, extra ...any) (*requestRo
 	var full bool
 	dest := append([]any{&r.seq, &r.view.ID, &r.categoryID, &r.view.Title, &r.answers, &r.view.When.Kind, &start, &end,
 		&weekday, &r.placeKind, &r.postcode, &r.house, &r.cell.Lat, &r.cell.Lng, &r.view.Town, &r.view.ShowOnly,
-		&r.view.Status, &r.expires, &r.created, &r.view.Seeker.ID, &first, &sur, &full}, extra...)
+		&r.view.TrustedOnly, &r.view.Status, &r.expires, &r.created, &r.view.Seeker.ID, &first, &sur, &full}, extra...)
 	if err := rows.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -480,8 +517,9 @@ func (r *requestRow) finish(viewerID string, viewer position, cats map[string]ca
 // and matched requests that have not expired, never across a block, and
 // never the place itself: a town and a distance between snapped cells.
 func (s *Service) Request(ctx context.Context, viewer *account.User, id string, lang i18n.Lang) (*RequestView, error) {
-	r, err := scanRequest(s.db.QueryRow(ctx, "SELECT "+requestColumns+` FROM requests r
-		JOIN users u ON u.id = r.seeker_id WHERE r.id = ?`, id))
+	var seekerStatus string
+	r, err := scanRequest(s.db.QueryRow(ctx, "SELECT "+requestColumns+`, u.status FROM requests r
+		JOIN users u ON u.id = r.seeker_id WHERE r.id = ?`, id), &seekerStatus)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, apperr.NotFound()
 	}
@@ -490,7 +528,8 @@ func (s *Service) Request(ctx context.Context, viewer *account.User, id string, 
 	}
 	if r.view.Seeker.ID != viewer.ID {
 		visible := (r.view.Status == StatusOpen && r.expires.After(s.now())) || r.view.Status == StatusMatched
-		if !visible {
+		// A suspended or removed seeker's requests are gone for others.
+		if !visible || seekerStatus != account.StatusActive {
 			return nil, apperr.NotFound()
 		}
 		if blocked, err := account.BlockedEitherWay(ctx, s.db, viewer.ID, r.view.Seeker.ID); err != nil || blocked {
