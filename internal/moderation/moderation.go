@@ -13,7 +13,6 @@ package moderation
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -177,10 +176,12 @@ func New(db *store.DB, q *jobs.Queue, accounts *account.Service, reports *report
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	return &Service{db: db, jobs: q, accounts: accounts, reports: reports, help: helpSvc, dispatch: disp, messages: msgs, opt: opt}
+	s := &Service{db: db, jobs: q, accounts: accounts, reports: reports, help: helpSvc, dispatch: disp, messages: msgs, opt: opt}
+	if q != nil {
+		q.Handle(LiftKind, s.liftJob)
+	}
+	return s
 }
-
-var errNotImplemented = errors.New("moderation: not implemented")
 
 // The contract the pages and the API use. Access: a moderator of an
 // edition sees and acts on that edition's reports; a moderator of the
@@ -223,57 +224,3 @@ var _ interface {
 	Acknowledge(ctx context.Context, userID, warningID string) error
 } = (*Service)(nil)
 
-// Editions lists the editions whose queue mod may see.
-func (s *Service) Editions(ctx context.Context, mod *account.User) ([]account.Edition, error) {
-	return nil, errNotImplemented
-}
-
-// Queue lists open reports, oldest first.
-func (s *Service) Queue(ctx context.Context, mod *account.User, editionID, after string) ([]QueueItem, error) {
-	return nil, errNotImplemented
-}
-
-// Case returns one report with its context.
-func (s *Service) Case(ctx context.Context, mod *account.User, reportID string) (*Case, error) {
-	return nil, errNotImplemented
-}
-
-// Act applies a decision to a report's subject.
-func (s *Service) Act(ctx context.Context, mod *account.User, reportID string, d Decision) (*Action, error) {
-	return nil, errNotImplemented
-}
-
-// ActOnPerson applies a decision to a person without a report.
-func (s *Service) ActOnPerson(ctx context.Context, mod *account.User, userID string, d Decision) (*Action, error) {
-	return nil, errNotImplemented
-}
-
-// Person returns a person's history.
-func (s *Service) Person(ctx context.Context, mod *account.User, userID string) (*Case, error) {
-	return nil, errNotImplemented
-}
-
-// AuditLog lists actions, newest first.
-func (s *Service) AuditLog(ctx context.Context, mod *account.User, editionID, before string) ([]Action, error) {
-	return nil, errNotImplemented
-}
-
-// FlagRules returns an edition's flag overrides.
-func (s *Service) FlagRules(ctx context.Context, mod *account.User, editionID string) (string, error) {
-	return "", errNotImplemented
-}
-
-// SaveFlagRules stores an edition's flag overrides.
-func (s *Service) SaveFlagRules(ctx context.Context, mod *account.User, editionID, jsonText string) error {
-	return errNotImplemented
-}
-
-// PendingWarnings lists the user's unacknowledged warnings.
-func (s *Service) PendingWarnings(ctx context.Context, userID string) ([]Warning, error) {
-	return nil, nil
-}
-
-// Acknowledge marks a warning read.
-func (s *Service) Acknowledge(ctx context.Context, userID, warningID string) error {
-	return errNotImplemented
-}

@@ -26,10 +26,11 @@ const (
 	Escalation          = "escalation"           // a coordinator: a request needs a person (ref: request id)
 	Message             = "message"              // a new message (ref: message id; ConversationID set)
 	Expiring            = "expiring"             // the seeker: an open request expires within a day (ref: request id)
+	ReportOutcome       = "report_outcome"       // a reporter: a moderator decided on their report (ref: report id)
 )
 
 // Kinds lists every kind, in the order the settings page shows them.
-var Kinds = []string{Invitation, InvitationWithdrawn, Matched, Message, Expiring, Escalated, Escalation}
+var Kinds = []string{Invitation, InvitationWithdrawn, Matched, Message, Expiring, Escalated, Escalation, ReportOutcome}
 
 // DeliverKind is the job that delivers one notification by push and
 // e-mail; Add enqueues it in the transaction that writes the notification.

@@ -39,6 +39,8 @@ func pagePath(kind, ref, requestID, conversationID string) string {
 		return "/coordinator/requests/" + requestID
 	case Matched, Expiring, Escalated:
 		return "/requests/" + requestID
+	case ReportOutcome:
+		return "/me/reports"
 	}
 	return "/notifications"
 }

@@ -1,0 +1,99 @@
+package moderation
+
+import (
+	"context"
+	"net/http"
+	"slices"
+
+	"github.com/noaber/noaber/internal/account"
+	"github.com/noaber/noaber/internal/apperr"
+)
+
+// errNotModerator is the answer for anyone who may not moderate (an
+// edition): the same for a member and for a moderator of another edition,
+// and never a hint of what a report holds.
+func errNotModerator() error {
+	return apperr.New(http.StatusForbidden, "not_moderator", "moderation.error.not_moderator")
+}
+
+// scope is what a moderator covers: every edition, or the listed ones.
+type scope struct {
+	all      bool
+	editions []string
+}
+
+func (sc scope) covers(editionID string) bool {
+	return sc.all || slices.Contains(sc.editions, editionID)
+}
+
+// scopeOf reads what mod covers: a platform admin and a moderator of the
+// national edition every edition, a moderator of editions those; anyone
+// else gets 403.
+func (s *Service) scopeOf(ctx context.Context, mod *account.User) (scope, error) {
+	if mod == nil {
+		return scope{}, errNotModerator()
+	}
+	if mod.IsAdmin() {
+		return scope{all: true}, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT e.id, e.is_national FROM edition_roles r JOIN editions e ON e.id = r.edition_id
+		WHERE r.user_id = ? AND r.role = ?`, mod.ID, account.RoleModerator)
+	if err != nil {
+		return scope{}, err
+	}
+	defer rows.Close()
+	var sc scope
+	for rows.Next() {
+		var id string
+		var national bool
+		if err := rows.Scan(&id, &national); err != nil {
+			return scope{}, err
+		}
+		sc.all = sc.all || national
+		sc.editions = append(sc.editions, id)
+	}
+	if err := rows.Err(); err != nil {
+		return scope{}, err
+	}
+	if !sc.all && len(sc.editions) == 0 {
+		return scope{}, errNotModerator()
+	}
+	return sc, nil
+}
+
+// access checks that mod covers editionID.
+func (s *Service) access(ctx context.Context, mod *account.User, editionID string) error {
+	sc, err := s.scopeOf(ctx, mod)
+	if err != nil {
+		return err
+	}
+	if !sc.covers(editionID) {
+		return errNotModerator()
+	}
+	return nil
+}
+
+// Editions lists the editions whose queue mod may see, the national one
+// first.
+func (s *Service) Editions(ctx context.Context, mod *account.User) ([]account.Edition, error) {
+	sc, err := s.scopeOf(ctx, mod)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Query(ctx, "SELECT id, slug, name, is_national FROM editions ORDER BY is_national DESC, name")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []account.Edition
+	for rows.Next() {
+		var e account.Edition
+		if err := rows.Scan(&e.ID, &e.Slug, &e.Name, &e.National); err != nil {
+			return nil, err
+		}
+		if sc.covers(e.ID) {
+			out = append(out, e)
+		}
+	}
+	return out, rows.Err()
+}

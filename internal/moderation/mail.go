@@ -1,0 +1,55 @@
+package moderation
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/noaber/noaber/internal/i18n"
+	"github.com/noaber/noaber/internal/mail"
+	"github.com/noaber/noaber/internal/store"
+)
+
+// amsterdam is where the dates in e-mails are told.
+var amsterdam = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		return time.FixedZone("CET", 3600)
+	}
+	return l
+}()
+
+// mailPerson tells the person what a moderator did, in their language,
+// in tx (the outbox): also a suspended or removed person, whose sessions
+// just ended. The mail names the reason in plain words and how to object;
+// never who reported them, and never the moderator's note, which is
+// written for the audit log.
+func (s *Service) mailPerson(ctx context.Context, tx *store.Tx, p *person, a *Action) error {
+	if s.jobs == nil || p.Email == "" {
+		return nil
+	}
+	lang, _ := i18n.Parse(p.Locale)
+	until := ""
+	if !a.Until.IsZero() {
+		until = date(lang, a.Until)
+	}
+	m, err := mail.Render(lang, "moderation_"+a.Action, map[string]any{
+		"Name":      p.FirstName,
+		"Reason":    a.Reason,
+		"Until":     until,
+		"RulesLink": strings.TrimRight(s.opt.BaseURL, "/") + "/house-rules",
+	})
+	if err != nil {
+		return fmt.Errorf("moderation: e-mail for %s: %w", a.Action, err)
+	}
+	m.To, m.UserID, m.Kind = p.Email, p.ID, "moderation."+a.Action
+	return mail.Enqueue(ctx, s.jobs, tx, m)
+}
+
+// date is a day as people write it: "14 januari 2027", "14 January 2027".
+func date(lang i18n.Lang, t time.Time) string {
+	t = t.In(amsterdam)
+	return strconv.Itoa(t.Day()) + " " + i18n.T(lang, "web.month."+strconv.Itoa(int(t.Month()))) + " " + strconv.Itoa(t.Year())
+}
