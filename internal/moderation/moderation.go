@@ -223,4 +223,3 @@ var _ interface {
 	// acknowledging twice is fine).
 	Acknowledge(ctx context.Context, userID, warningID string) error
 } = (*Service)(nil)
-
