@@ -47,8 +47,9 @@ const (
 
 // Why an invitation was withdrawn.
 const (
-	WithdrawnMatched = "matched" // another helper said yes
-	WithdrawnClosed  = "closed"  // the request was cancelled or expired
+	WithdrawnMatched    = "matched"     // another helper said yes
+	WithdrawnClosed     = "closed"      // the request was cancelled or expired
+	WithdrawnHelperGone = "helper_gone" // the helper's account was suspended or removed
 )
 
 // Escalation reasons.
@@ -115,7 +116,7 @@ type Service struct {
 type Invitation struct {
 	ID           string
 	Status       string // InvOpen, InvAccepted, ...; never InvScheduled
-	WithdrawnWhy string // WithdrawnMatched or WithdrawnClosed when Status is InvWithdrawn
+	WithdrawnWhy string // WithdrawnMatched, WithdrawnClosed or WithdrawnHelperGone when Status is InvWithdrawn
 	Request      help.RequestView
 	SentAt       time.Time
 	DeadlineAt   time.Time

@@ -16,6 +16,7 @@ import (
 	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/notify"
 	"github.com/noaber/noaber/internal/store"
+	"github.com/noaber/noaber/internal/trust"
 )
 
 // The engine: what moves a dispatch on. Every entry point runs in one
@@ -336,8 +337,9 @@ func (s *Service) candidates(ctx context.Context, tx *store.Tx, t *help.Target, 
 }
 
 // eligible keeps the helpers whose settings allow an invitation for t:
-// available in its time, under their weekly maximum, and reachable before
-// the request begins; it fills in what ranks them.
+// active accounts, available in its time, under their weekly maximum,
+// reachable before the request begins, and with a trust signal when the
+// seeker asked for that; it fills in what ranks them.
 func (s *Service) eligible(ctx context.Context, tx *store.Tx, t *help.Target, ids []string, kms map[string]float64,
 	wanted int, set EditionSettings, now time.Time) ([]candidate, error) {
 	if len(ids) == 0 {
@@ -353,6 +355,13 @@ func (s *Service) eligible(ctx context.Context, tx *store.Tx, t *help.Target, id
 	// offer in the category.
 	// A helper who never saved settings has help's defaults.
 	args = append([]any{allParts, help.DefaultQuietStartMinutes, help.DefaultQuietEndMinutes, help.DefaultWeeklyMax}, args...)
+	// The helper index leaves out suspended and removed accounts, but it
+	// reads outside tx: an account suspended in this very transaction
+	// (HelperGone) must not be invited either.
+	trusted := ""
+	if t.TrustedOnly {
+		trusted = " AND " + trust.HasSignalSQL("u.id")
+	}
 	rows, err := tx.Query(ctx, `SELECT u.id, COALESCE(hs.availability, ?), COALESCE(hs.quiet_start, ?),
 			COALESCE(hs.quiet_end, ?), COALESCE(hs.weekly_max, ?),
 			COALESCE(SUM(CASE WHEN i.created_at > ? THEN 1 ELSE 0 END), 0),
@@ -363,7 +372,7 @@ func (s *Service) eligible(ctx context.Context, tx *store.Tx, t *help.Target, id
 		LEFT JOIN helper_settings hs ON hs.user_id = u.id
 		LEFT JOIN invitations i ON i.helper_id = u.id AND i.created_at > ?
 		LEFT JOIN (SELECT DISTINCT user_id FROM offers WHERE category_id = ? AND status = ?) o ON o.user_id = u.id
-		WHERE u.id IN (`+store.Placeholders(len(ids))+`)
+		WHERE u.id IN (`+store.Placeholders(len(ids))+`) AND u.status = 'active'`+trusted+`
 		GROUP BY u.id, hs.availability, hs.quiet_start, hs.quiet_end, hs.weekly_max`, args...)
 	if err != nil {
 		return nil, err
