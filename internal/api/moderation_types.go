@@ -139,7 +139,8 @@ func trustFrom(s *trust.Signals) TrustSignals {
 	for _, v := range s.Vouches {
 		var on *string
 		if !v.VOGCheckedOn.IsZero() {
-			d := v.VOGCheckedOn.In(amsterdam).Format(time.DateOnly)
+			// A calendar day, stored as its midnight in UTC.
+			d := v.VOGCheckedOn.UTC().Format(time.DateOnly)
 			on = &d
 		}
 		out.Vouches = append(out.Vouches, Vouch{Organisation: v.Organisation, VOGCheckedOn: on})
