@@ -115,27 +115,30 @@ func Open(ctx context.Context, tx *store.Tx, requestID, seekerID, helperID strin
 	return findOrCreate(ctx, tx, KindRequest, requestID, "", seekerID, helperID, helperID, at)
 }
 
+// find finds the conversation of this kind between seeker and helper
+// about requestID or offerID; store.ErrNotFound when there is none.
+func find(ctx context.Context, tx *store.Tx, kind, requestID, offerID, seekerID, helperID string) (string, error) {
+	var id string
+	var err error
+	switch kind {
+	case KindRequest:
+		err = tx.QueryRow(ctx, "SELECT id FROM conversations WHERE request_id = ? AND helper_id = ?", requestID, helperID).Scan(&id)
+	case KindOffer:
+		err = tx.QueryRow(ctx, "SELECT id FROM conversations WHERE kind = 'offer' AND offer_id = ? AND seeker_id = ?",
+			offerID, seekerID).Scan(&id)
+	default:
+		err = tx.QueryRow(ctx, "SELECT id FROM conversations WHERE kind = 'direct' AND pair_key = ?",
+			pairKey(seekerID, helperID)).Scan(&id)
+	}
+	return id, err
+}
+
 // findOrCreate finds the conversation of this kind between seeker and
 // helper about requestID or offerID, or creates it. The unique indexes
 // decide: a second instance that creates the same one at the same moment
 // waits, inserts nothing and then finds the first one.
 func findOrCreate(ctx context.Context, tx *store.Tx, kind, requestID, offerID, seekerID, helperID, startedBy string, at time.Time) (string, error) {
-	find := func() (string, error) {
-		var id string
-		var err error
-		switch kind {
-		case KindRequest:
-			err = tx.QueryRow(ctx, "SELECT id FROM conversations WHERE request_id = ? AND helper_id = ?", requestID, helperID).Scan(&id)
-		case KindOffer:
-			err = tx.QueryRow(ctx, "SELECT id FROM conversations WHERE kind = 'offer' AND offer_id = ? AND seeker_id = ?",
-				offerID, seekerID).Scan(&id)
-		default:
-			err = tx.QueryRow(ctx, "SELECT id FROM conversations WHERE kind = 'direct' AND pair_key = ?",
-				pairKey(seekerID, helperID)).Scan(&id)
-		}
-		return id, err
-	}
-	id, err := find()
+	id, err := find(ctx, tx, kind, requestID, offerID, seekerID, helperID)
 	if !errors.Is(err, store.ErrNotFound) {
 		return id, err
 	}
@@ -145,13 +148,15 @@ func findOrCreate(ctx context.Context, tx *store.Tx, kind, requestID, offerID, s
 		id, kind, store.Null(requestID), store.Null(offerID), seekerID, helperID, pairKey(seekerID, helperID), startedBy, at.UTC()); err != nil {
 		return "", err
 	}
-	return find()
+	return find(ctx, tx, kind, requestID, offerID, seekerID, helperID)
 }
 
 // Start finds or creates the conversation in.* points at and sends the
 // first message. The rules: not with yourself, not with someone either
 // blocked, not with an account that is not active, a request must be open
-// and an offer active, and the body as for Send.
+// and an offer active, a new account within its daily cap of new
+// conversations (limits.go: 429 "contact_limit"), and the body as for
+// Send.
 func (s *Service) Start(ctx context.Context, me *account.User, in StartInput) (*Conversation, *Message, error) {
 	n := 0
 	for _, v := range []string{in.RequestID, in.OfferID, in.UserID} {
@@ -220,7 +225,15 @@ func (s *Service) Start(ctx context.Context, me *account.User, in StartInput) (*
 			return err
 		}
 		now := s.now()
-		id, err := findOrCreate(ctx, tx, kind, in.RequestID, in.OfferID, seeker, helper, me.ID, now)
+		id, err := find(ctx, tx, kind, in.RequestID, in.OfferID, seeker, helper)
+		isNew := errors.Is(err, store.ErrNotFound)
+		if isNew {
+			// A new contact: new accounts have a daily cap.
+			if err := checkContactCap(ctx, tx, me, now); err != nil {
+				return err
+			}
+			id, err = findOrCreate(ctx, tx, kind, in.RequestID, in.OfferID, seeker, helper, me.ID, now)
+		}
 		if err != nil {
 			return err
 		}
@@ -229,8 +242,13 @@ func (s *Service) Start(ctx context.Context, me *account.User, in StartInput) (*
 			return err
 		}
 		convID = id
-		m, err = s.send(ctx, tx, me, c, body, in.ClientKey, now)
-		return err
+		if m, err = s.send(ctx, tx, me, c, body, in.ClientKey, now); err != nil {
+			return err
+		}
+		if isNew && s.opt.Reports != nil {
+			return s.opt.Reports.CheckContacts(ctx, tx, me)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err

@@ -232,13 +232,13 @@ func TestListAndGet(t *testing.T) {
 			t.Fatalf("%d conversations listed", len(list))
 		}
 		for _, c := range list {
-			want := map[string]string{ab.ID: "", ac.ID: "blocked", ad.ID: "gone"}[c.ID]
+			want := map[string]string{ab.ID: "", ac.ID: "blocked", ad.ID: "removed"}[c.ID]
 			if c.Closed != want || c.CanSend != (want == "") {
 				t.Fatalf("%s: Closed %q CanSend %v, want %q", c.Other.DisplayName, c.Closed, c.CanSend, want)
 			}
 		}
-		if c := e.get(anna, ad.ID); c.Other.Active || c.Closed != "gone" {
-			t.Fatalf("gone: %+v", c)
+		if c := e.get(anna, ad.ID); c.Other.Active || c.Closed != "removed" {
+			t.Fatalf("removed: %+v", c)
 		}
 		// Unread from a blocked conversation is not in the badge.
 		e.clk.add(time.Minute)

@@ -19,6 +19,7 @@ import (
 	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/live"
 	"github.com/noaber/noaber/internal/message"
+	"github.com/noaber/noaber/internal/report"
 	"github.com/noaber/noaber/internal/store"
 )
 
@@ -53,6 +54,8 @@ type env struct {
 	live *live.Broker
 	m    *message.Service
 	n    int
+
+	reports *report.Service
 }
 
 func newEnv(t testing.TB, db *store.DB) *env {
@@ -74,16 +77,25 @@ func newEnv(t testing.TB, db *store.DB) *env {
 	case <-time.After(30 * time.Second):
 		t.Fatal("live broker not ready")
 	}
-	m := message.New(db, acc, h, b, message.Options{Now: clk.now})
-	return &env{t: t, ctx: context.Background(), db: db, clk: clk, acc: acc, help: h, q: q, d: d, live: b, m: m}
+	// The real flag rules, as the app wires them.
+	reports := report.New(db, report.Options{Now: clk.now})
+	m := message.New(db, acc, h, b, message.Options{Now: clk.now, Reports: reports})
+	return &env{t: t, ctx: context.Background(), db: db, clk: clk, acc: acc, help: h, q: q, d: d, live: b, m: m, reports: reports}
 }
 
-// person makes a verified user at p who offers the given categories.
+// person makes a verified user at p who offers the given categories, a
+// member for a month (past the limits of new accounts).
 func (e *env) person(name string, p geo.Point, offers ...string) *account.User {
+	e.t.Helper()
+	return e.personSince(name, p, e.clk.now().Add(-30*24*time.Hour), offers...)
+}
+
+// personSince makes a verified user who signed up at created.
+func (e *env) personSince(name string, p geo.Point, created time.Time, offers ...string) *account.User {
 	e.t.Helper()
 	e.n++
 	su := account.SeedUser{Email: fmt.Sprintf("%s%d@example.nl", strings.ToLower(name), e.n), FirstName: name, Surname: "de Vries",
-		Postcode: "7201AB", Town: "Zutphen", Offers: offers,
+		Postcode: "7201AB", Town: "Zutphen", Offers: offers, CreatedAt: created,
 		Location: geo.Location{Point: p, Town: "Zutphen", MunicipalityCode: "0301", Source: geo.SourceTown}}
 	ids, err := e.acc.Seed(e.ctx, []account.SeedUser{su}, "a long password")
 	if err != nil {

@@ -66,7 +66,7 @@ type Conversation struct {
 	DoneAt      time.Time
 	// CanSend is false when either blocked the other or the other's
 	// account is no longer active; Closed then says why ("blocked",
-	// "gone").
+	// "suspended", "removed", "gone").
 	CanSend bool
 	Closed  string
 	Thanked bool // the seeker left a thank-you note

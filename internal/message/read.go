@@ -19,14 +19,19 @@ const MaxList = 100
 // previewLen is how much of the newest message a list shows.
 const previewLen = 120
 
+// visible is the condition on messages m that the viewer (its one
+// argument) may see: none hidden by moderation, and held ones only by
+// their sender.
+const visible = ` AND m.hidden_at IS NULL AND (m.held_at IS NULL OR m.sender_id = ?)`
+
 // listQuery reads the viewer's conversations with everything a list row
 // shows but the newest message and the blocks: the other person, what it
 // is about, and whether the seeker thanked. Its arguments are the viewer's
-// id three times, then those of the condition appended to it.
+// id four times, then those of the condition appended to it.
 const listQuery = `SELECT ` + convColumns + `, c.created_at,
 	u.id, u.first_name, u.surname, u.show_full_surname, u.town, u.status,
 	COALESCE(r.title, o.title, ''), t.id, t.body, t.created_at,
-	(SELECT m.id FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
+	(SELECT m.id FROM messages m WHERE m.conversation_id = c.id` + visible + ` ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
 	FROM conversations c
 	JOIN users u ON u.id = CASE WHEN c.seeker_id = ? THEN c.helper_id ELSE c.seeker_id END
 	LEFT JOIN requests r ON r.id = c.request_id
@@ -43,12 +48,13 @@ type listed struct {
 }
 
 func (s *Service) load(ctx context.Context, me *account.User, cond string, args ...any) ([]Conversation, error) {
-	rows, err := s.db.Query(ctx, listQuery+cond, append([]any{me.ID, me.ID, me.ID}, args...)...)
+	rows, err := s.db.Query(ctx, listQuery+cond, append([]any{me.ID, me.ID, me.ID, me.ID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var all []listed
+	statuses := map[string]string{}
 	for rows.Next() {
 		var l listed
 		var first, sur, status string
@@ -65,6 +71,7 @@ func (s *Service) load(ctx context.Context, me *account.User, cond string, args 
 		c.ID, c.Kind, c.RequestID, c.OfferID, c.CreatedAt = r.id, r.kind, r.requestID, r.offerID, c.CreatedAt.UTC()
 		c.Other.DisplayName = account.DisplayName(first, sur, full)
 		c.Other.Active = status == account.StatusActive
+		statuses[c.Other.ID] = status
 		c.Role, c.Unread = r.role(me.ID), r.unreadOf(me.ID)
 		c.LastMessageAt, c.OtherReadAt = r.lastMessageAt, r.readAtOf(c.Other.ID)
 		c.Done, c.DoneAt = !r.doneAt.IsZero(), r.doneAt
@@ -102,6 +109,10 @@ func (s *Service) load(ctx context.Context, me *account.User, cond string, args 
 		switch {
 		case blocked[c.Other.ID]:
 			c.Closed = "blocked"
+		case statuses[c.Other.ID] == account.StatusSuspended:
+			c.Closed = "suspended"
+		case statuses[c.Other.ID] == account.StatusRemoved:
+			c.Closed = "removed"
 		case !c.Other.Active:
 			c.Closed = "gone"
 		}
@@ -155,9 +166,14 @@ func cut(s string, n int) string {
 }
 
 // List returns the viewer's conversations, the latest activity first (at
-// most MaxList). Conversations across a block stay listed, closed.
+// most MaxList). Conversations across a block stay listed, closed. A
+// conversation someone else started whose messages are all still held
+// (nothing was delivered: last_message_at is unset) is not listed: the
+// viewer never heard of it.
 func (s *Service) List(ctx context.Context, me *account.User) ([]Conversation, error) {
-	return s.load(ctx, me, ` ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id DESC LIMIT ?`, MaxList)
+	return s.load(ctx, me, ` AND NOT (COALESCE(c.started_by, '') <> ? AND c.last_message_at IS NULL
+		AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id))
+		ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id DESC LIMIT ?`, me.ID, MaxList)
 }
 
 // Get returns one of the viewer's conversations (404 for anyone else's).
@@ -172,8 +188,11 @@ func (s *Service) Get(ctx context.Context, me *account.User, id string) (*Conver
 	return &list[0], nil
 }
 
+// msgColumns are the columns messages scans, of messages m.
+const msgColumns = `m.id, m.sender_id, m.body, m.created_at, m.held_at IS NOT NULL`
+
 // messages reads the messages of c that query (with args) selects, as me
-// sees them.
+// sees them. The query selects msgColumns and applies visible.
 func messages(ctx context.Context, q store.Querier, me *account.User, c *convRow, query string, args ...any) ([]Message, error) {
 	who, err := help.People(ctx, q, []string{c.seekerID, c.helperID})
 	if err != nil {
@@ -188,12 +207,12 @@ func messages(ctx context.Context, q store.Querier, me *account.User, c *convRow
 	out := []Message{}
 	for rows.Next() {
 		var m Message
-		if err := rows.Scan(&m.ID, &m.SenderID, &m.Body, &m.CreatedAt); err != nil {
+		if err := rows.Scan(&m.ID, &m.SenderID, &m.Body, &m.CreatedAt, &m.Held); err != nil {
 			return nil, err
 		}
 		m.ConversationID, m.CreatedAt = c.id, m.CreatedAt.UTC()
 		m.SenderName, m.Mine = who[m.SenderID].DisplayName, m.SenderID == me.ID
-		m.Read = m.Mine && !otherRead.IsZero() && !m.CreatedAt.After(otherRead)
+		m.Read = m.Mine && !m.Held && !otherRead.IsZero() && !m.CreatedAt.After(otherRead)
 		out = append(out, m)
 	}
 	return out, rows.Err()
@@ -223,8 +242,8 @@ func (s *Service) Messages(ctx context.Context, me *account.User, id, before str
 	if limit <= 0 || limit > PageSize {
 		limit = PageSize
 	}
-	query := "SELECT m.id, m.sender_id, m.body, m.created_at FROM messages m WHERE m.conversation_id = ?"
-	args := []any{c.id}
+	query := "SELECT " + msgColumns + " FROM messages m WHERE m.conversation_id = ?" + visible
+	args := []any{c.id, me.ID}
 	if before != "" {
 		if err := cursor(ctx, s.db, c.id, before, "before"); err != nil {
 			return nil, false, err
@@ -257,13 +276,14 @@ func (s *Service) After(ctx context.Context, me *account.User, id, after string)
 	if err := cursor(ctx, s.db, c.id, after, "after"); err != nil {
 		return nil, err
 	}
-	return messages(ctx, s.db, me, c, `SELECT m.id, m.sender_id, m.body, m.created_at FROM messages m
+	return messages(ctx, s.db, me, c, `SELECT `+msgColumns+` FROM messages m
 		JOIN messages a ON a.id = ?
-		WHERE m.conversation_id = ? AND (m.created_at > a.created_at OR (m.created_at = a.created_at AND m.id > a.id))
-		ORDER BY m.created_at, m.id LIMIT ?`, after, c.id, PageSize)
+		WHERE m.conversation_id = ? AND (m.created_at > a.created_at OR (m.created_at = a.created_at AND m.id > a.id))`+visible+`
+		ORDER BY m.created_at, m.id LIMIT ?`, after, c.id, me.ID, PageSize)
 }
 
-// Message returns one message of a conversation the viewer is in.
+// Message returns one message of a conversation the viewer is in (404
+// for one hidden by moderation, or held and not the viewer's).
 func (s *Service) Message(ctx context.Context, me *account.User, messageID string) (*Message, error) {
 	var convID string
 	err := s.db.QueryRow(ctx, "SELECT conversation_id FROM messages WHERE id = ?", messageID).Scan(&convID)
@@ -274,7 +294,7 @@ func (s *Service) Message(ctx context.Context, me *account.User, messageID strin
 	if err != nil {
 		return nil, err
 	}
-	list, err := messages(ctx, s.db, me, c, "SELECT id, sender_id, body, created_at FROM messages WHERE id = ?", messageID)
+	list, err := messages(ctx, s.db, me, c, "SELECT "+msgColumns+" FROM messages m WHERE m.id = ?"+visible, messageID, me.ID)
 	if err != nil {
 		return nil, err
 	}

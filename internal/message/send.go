@@ -12,8 +12,10 @@ import (
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
+	"github.com/noaber/noaber/internal/flag"
 	"github.com/noaber/noaber/internal/live"
 	"github.com/noaber/noaber/internal/notify"
+	"github.com/noaber/noaber/internal/report"
 	"github.com/noaber/noaber/internal/store"
 )
 
@@ -53,8 +55,10 @@ func checkBody(body, clientKey string) (string, error) {
 // Send writes a message (1 to MaxBody characters after trimming) into a
 // conversation the viewer is in, raises the other's unread count, writes
 // the other's notification and publishes the live event, in one
-// transaction. A retry with the same clientKey returns the first message.
-// Errors: 404 (not the viewer's), 422 field "body" or "client_key", 403
+// transaction. A message the flag rules hold is stored and shown to its
+// sender only (Held), and nothing is delivered; Hint carries a safety
+// hint for the sender. A retry with the same clientKey returns the first
+// message. Errors: 404 (not the viewer's), 422 field "body" or "client_key", 403
 // blocked (either way), 410 recipient_gone (the other's account is not
 // active).
 func (s *Service) Send(ctx context.Context, me *account.User, id, body, clientKey string) (*Message, error) {
@@ -88,15 +92,19 @@ func canSend(ctx context.Context, q store.Querier, me *account.User, c *convRow)
 	if err := q.QueryRow(ctx, "SELECT status FROM users WHERE id = ?", other).Scan(&status); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	if status != account.StatusActive {
+	switch status {
+	case account.StatusActive:
+	case account.StatusSuspended:
+		return apperr.New(410, "recipient_gone", "message.recipient_suspended")
+	default:
 		return apperr.New(410, "recipient_gone", "message.recipient_gone")
 	}
 	return nil
 }
 
-// send writes a checked body into c, in tx: the message, the other's
-// unread count, the notification with its delivery job (the outbox) and
-// the live events for both.
+// send writes a checked body into c, in tx: the message, its flags, and
+// (unless the rules hold it) the other's unread count, the notification
+// with its delivery job (the outbox) and the live events for both.
 func (s *Service) send(ctx context.Context, tx *store.Tx, me *account.User, c *convRow, body, clientKey string, now time.Time) (*Message, error) {
 	if clientKey != "" {
 		m, err := s.byClientKey(ctx, tx, me, c, clientKey)
@@ -118,24 +126,58 @@ func (s *Service) send(ctx context.Context, tx *store.Tx, me *account.User, c *c
 		// won (PostgreSQL: this insert waited for it to commit).
 		return s.byClientKey(ctx, tx, me, c, clientKey)
 	}
-	other := c.other(me.ID)
+	m := &Message{ID: id, ConversationID: c.id, SenderID: me.ID, SenderName: me.DisplayName(), Mine: true,
+		Body: body, CreatedAt: now}
+	verdict, err := s.check(ctx, tx, me, c, m)
+	if err != nil {
+		return nil, err
+	}
+	m.Hint = verdict.Hint
+	if verdict.Hold {
+		// Stored, flagged, and shown to its sender only: nothing reaches
+		// the other until a moderator releases it (ReleaseHeld).
+		if _, err := tx.Exec(ctx, "UPDATE messages SET held_at = ? WHERE id = ?", now, id); err != nil {
+			return nil, err
+		}
+		m.Held = true
+		return m, s.publish(ctx, tx, live.KindMessage, c.id, id, me.ID)
+	}
+	return m, s.deliver(ctx, tx, c, me.ID, id, now)
+}
+
+// check runs the flag rules over a message just stored, in tx, when the
+// service has them: its flags are written with it.
+func (s *Service) check(ctx context.Context, tx *store.Tx, me *account.User, c *convRow, m *Message) (flag.Result, error) {
+	if s.opt.Reports == nil {
+		return flag.Result{}, nil
+	}
+	var earlier int
+	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND sender_id = ? AND id <> ?",
+		c.id, me.ID, m.ID).Scan(&earlier); err != nil {
+		return flag.Result{}, err
+	}
+	return s.opt.Reports.Check(ctx, tx, report.TextCheck{Kind: flag.KindMessage, TargetKind: report.TargetMessage,
+		TargetID: m.ID, SubjectID: me.ID, EditionID: me.EditionID, Text: m.Body, FirstMessage: earlier == 0})
+}
+
+// deliver hands message msgID of sender in c to the other, in tx: their
+// unread count, the notification with its delivery job (the outbox) and
+// the live events for both.
+func (s *Service) deliver(ctx context.Context, tx *store.Tx, c *convRow, sender, msgID string, now time.Time) error {
+	other := c.other(sender)
 	unread := "helper_unread"
 	if other == c.seekerID {
 		unread = "seeker_unread"
 	}
 	if _, err := tx.Exec(ctx, "UPDATE conversations SET last_message_at = ?, "+unread+" = "+unread+" + 1 WHERE id = ?",
 		now, c.id); err != nil {
-		return nil, err
+		return err
 	}
-	n := notify.Notice{UserID: other, Kind: notify.Message, Ref: id, ConversationID: c.id, RequestID: c.requestID}
+	n := notify.Notice{UserID: other, Kind: notify.Message, Ref: msgID, ConversationID: c.id, RequestID: c.requestID}
 	if _, err := notify.Add(ctx, tx, n, now); err != nil {
-		return nil, err
+		return err
 	}
-	if err := s.publish(ctx, tx, live.KindMessage, c.id, id, other, me.ID); err != nil {
-		return nil, err
-	}
-	return &Message{ID: id, ConversationID: c.id, SenderID: me.ID, SenderName: me.DisplayName(), Mine: true,
-		Body: body, CreatedAt: now}, nil
+	return s.publish(ctx, tx, live.KindMessage, c.id, msgID, other, sender)
 }
 
 // byClientKey is the message me sent earlier with key; store.ErrNotFound
@@ -143,8 +185,8 @@ func (s *Service) send(ctx context.Context, tx *store.Tx, me *account.User, c *c
 // the client, not a retry.
 func (s *Service) byClientKey(ctx context.Context, tx *store.Tx, me *account.User, c *convRow, key string) (*Message, error) {
 	var m Message
-	err := tx.QueryRow(ctx, "SELECT id, conversation_id, body, created_at FROM messages WHERE sender_id = ? AND client_key = ?",
-		me.ID, key).Scan(&m.ID, &m.ConversationID, &m.Body, &m.CreatedAt)
+	err := tx.QueryRow(ctx, "SELECT id, conversation_id, body, created_at, held_at IS NOT NULL FROM messages WHERE sender_id = ? AND client_key = ?",
+		me.ID, key).Scan(&m.ID, &m.ConversationID, &m.Body, &m.CreatedAt, &m.Held)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +194,7 @@ func (s *Service) byClientKey(ctx context.Context, tx *store.Tx, me *account.Use
 		return nil, apperr.Invalid(apperr.FieldError{Field: "client_key", Key: "message.client_key_used"})
 	}
 	m.SenderID, m.SenderName, m.Mine, m.CreatedAt = me.ID, me.DisplayName(), true, m.CreatedAt.UTC()
-	m.Read = !c.readAtOf(c.other(me.ID)).IsZero() && !m.CreatedAt.After(c.readAtOf(c.other(me.ID)))
+	m.Read = !m.Held && !c.readAtOf(c.other(me.ID)).IsZero() && !m.CreatedAt.After(c.readAtOf(c.other(me.ID)))
 	return &m, nil
 }
 

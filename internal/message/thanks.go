@@ -97,8 +97,9 @@ func (s *Service) Thank(ctx context.Context, me *account.User, id, body string) 
 
 // ThanksFor returns the thank-you notes a user received, newest first (at
 // most MaxThanksList), as viewer may see them: none from people the
-// viewer blocked or was blocked by, and not found for a user the viewer
-// may not see (blocked either way, or not active).
+// viewer blocked or was blocked by, none from suspended or removed
+// authors, and not found for a user the viewer may not see (blocked
+// either way, or not active).
 func (s *Service) ThanksFor(ctx context.Context, viewer *account.User, userID string) ([]Thanks, error) {
 	if userID != viewer.ID {
 		var status string
@@ -118,8 +119,8 @@ func (s *Service) ThanksFor(ctx context.Context, viewer *account.User, userID st
 	}
 	rows, err := s.db.Query(ctx, `SELECT t.id, t.from_id, u.first_name, u.surname, u.show_full_surname, t.body, t.created_at
 		FROM thanks t JOIN users u ON u.id = t.from_id
-		WHERE t.to_id = ? AND t.from_id NOT IN `+account.BlockedIDs+`
-		ORDER BY t.created_at DESC, t.id DESC LIMIT ?`, userID, viewer.ID, viewer.ID, MaxThanksList)
+		WHERE t.to_id = ? AND u.status = ? AND t.from_id NOT IN `+account.BlockedIDs+`
+		ORDER BY t.created_at DESC, t.id DESC LIMIT ?`, userID, account.StatusActive, viewer.ID, viewer.ID, MaxThanksList)
 	if err != nil {
 		return nil, err
 	}

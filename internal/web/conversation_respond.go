@@ -35,7 +35,7 @@ type sourcePage func(w http.ResponseWriter, r *http.Request, v *visit, status in
 func (h *Handler) start(w http.ResponseWriter, r *http.Request, v *visit, in message.StartInput, again sourcePage) error {
 	f := readForm(r, "body", "key")
 	in.Body, in.ClientKey = f.Values.Get("body"), f.get("key")
-	c, _, err := h.messages.Start(r.Context(), v.user, in)
+	c, m, err := h.messages.Start(r.Context(), v.user, in)
 	if err != nil {
 		e, ok := apperr.As(err)
 		if !ok || e.Status == http.StatusNotFound {
@@ -46,6 +46,6 @@ func (h *Handler) start(w http.ResponseWriter, r *http.Request, v *visit, in mes
 		status := kept.setError(v.lang, e, map[string]string{"body": respondField})
 		return again(w, r, v, status, &view{Form: kept})
 	}
-	http.Redirect(w, r, "/messages/"+c.ID+"#bottom", http.StatusSeeOther)
+	http.Redirect(w, r, sentLink(c.ID, m), http.StatusSeeOther)
 	return nil
 }

@@ -3,9 +3,11 @@ package web
 import (
 	"crypto/rand"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/noaber/noaber/internal/apperr"
+	"github.com/noaber/noaber/internal/flag"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/message"
 )
@@ -40,6 +42,9 @@ type conversationPage struct {
 	// Key is the idempotency key of the send form: a double submit
 	// posts the message once.
 	Key string
+	// Hint is a safety hint for the sender after sending (a flag.Hint
+	// constant), "" for none.
+	Hint string
 	// Thanks is the seeker's note, once given.
 	Thanks    *message.Thanks
 	MaxBody   int
@@ -57,6 +62,9 @@ func (h *Handler) conversationView(w http.ResponseWriter, r *http.Request, v *vi
 	case q.Has("thanked"):
 		vw.Notice = "web.conversation.thanked_notice"
 	}
+	if q.Has("held") {
+		vw.Notice = "web.conversation.held_notice"
+	}
 	return h.renderConversation(w, r, v, http.StatusOK, vw, true)
 }
 
@@ -68,10 +76,11 @@ func (h *Handler) conversationSend(w http.ResponseWriter, r *http.Request, v *vi
 	f := readForm(r, "body", "key")
 	// The text is kept as typed (the service trims it).
 	body := f.Values.Get("body")
-	if _, err := h.messages.Send(r.Context(), v.user, id, body, f.get("key")); err != nil {
+	m, err := h.messages.Send(r.Context(), v.user, id, body, f.get("key"))
+	if err != nil {
 		return h.conversationFailed(w, r, v, err, map[string]string{"body": "message-body"}, "message-body", body)
 	}
-	http.Redirect(w, r, "/messages/"+id+"#bottom", http.StatusSeeOther)
+	http.Redirect(w, r, sentLink(id, m), http.StatusSeeOther)
 	return nil
 }
 
@@ -151,9 +160,33 @@ func (h *Handler) renderConversation(w http.ResponseWriter, r *http.Request, v *
 		p.Last = msgs[len(msgs)-1].ID
 	}
 	p.Thanks = c.ThanksNote
+	if hint := r.URL.Query().Get("hint"); senderHints[hint] {
+		p.Hint = hint
+	}
 	vw.Data = p
 	h.render(w, r, status, "conversation", vw)
 	return nil
+}
+
+// senderHints are the safety hints the page can show after sending.
+var senderHints = map[string]bool{flag.HintContactFirstMessage: true}
+
+// sentLink is where the sender goes after sending m: back to the
+// conversation, told when the message waits for a moderator or with a
+// gentle safety hint.
+func sentLink(conv string, m *message.Message) string {
+	q := url.Values{}
+	if m != nil && m.Held {
+		q.Set("held", "1")
+	}
+	if m != nil && senderHints[m.Hint] {
+		q.Set("hint", m.Hint)
+	}
+	link := "/messages/" + conv
+	if len(q) > 0 {
+		link += "?" + q.Encode()
+	}
+	return link + "#bottom"
 }
 
 // MessagesBadge is the unread message count as the header shows it.

@@ -59,6 +59,8 @@ type view struct {
 	// the link to the coordinator pages (see header.go).
 	Unread      int
 	Coordinator bool
+	// Moderator shows the link to the moderation pages (moderation.go).
+	Moderator bool
 	// UnreadMessages is the badge on the messages link.
 	UnreadMessages int
 }
@@ -173,6 +175,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		vw.NoIndex = true
 	}
 	h.header(r, vw)
+	h.moderatorLink(r, vw)
 	t, ok := h.pages.byName[name]
 	var buf bytes.Buffer
 	var err error

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/noaber/noaber/internal/account"
+	"github.com/noaber/noaber/internal/apperr"
+	"github.com/noaber/noaber/internal/moderation"
+)
+
+// The moderators' pages: the queue, one case with its actions, a
+// person's history, the audit log and an edition's flag rules. The
+// moderation service decides who may see what; someone who may not gets
+// 403 with the ordinary error page. Unlike elsewhere this is not hidden
+// behind a 404: the issue asks for 403, and a moderation page holds
+// nothing of anyone's that a member could learn from its existence.
+
+type queuePage struct {
+	Editions []account.Edition
+	Edition  string // the edition filter; "" for all
+	Items    []moderation.QueueItem
+	Next     string // "after" of the next page; "" on the last
+}
+
+func (h *Handler) moderationQueue(w http.ResponseWriter, r *http.Request, v *visit) error {
+	ctx := r.Context()
+	eds, err := h.moderation.Editions(ctx, v.user)
+	if err != nil {
+		return h.moderationFailed(w, r, err)
+	}
+	q := r.URL.Query()
+	ed := q.Get("edition")
+	items, err := h.moderation.Queue(ctx, v.user, ed, q.Get("after"))
+	if err != nil {
+		return h.moderationFailed(w, r, err)
+	}
+	p := queuePage{Editions: eds, Edition: ed, Items: items}
+	if len(items) == moderation.QueuePage {
+		p.Next = items[len(items)-1].Report.ID
+	}
+	vw := &view{Data: p}
+	if a := q.Get("done"); slices.Contains(moderationActions, a) {
+		vw.Notice = "web.moderation.done." + a
+	}
+	h.render(w, r, http.StatusOK, "moderation", vw)
+	return nil
+}
+
+// moderationActions are the actions whose success the pages report.
+var moderationActions = []string{moderation.Dismiss, moderation.Warn, moderation.Suspend, moderation.Remove, moderation.Lift}
+
+// moderationFailed renders "not allowed" as the 403 page with a text of
+// its own; other errors go the usual way.
+func (h *Handler) moderationFailed(w http.ResponseWriter, r *http.Request, err error) error {
+	if e, ok := apperr.As(err); ok && e.Status == http.StatusForbidden {
+		h.renderError(w, r, http.StatusForbidden, "web.moderation.forbidden.title", "web.moderation.forbidden.text")
+		return nil
+	}
+	return err
+}
+
+// moderatorLink sets the header's link to the moderation pages for
+// someone who moderates an edition (or is a platform admin).
+func (h *Handler) moderatorLink(r *http.Request, vw *view) {
+	if vw.User == nil || h.accounts == nil {
+		return
+	}
+	ok, err := h.accounts.HoldsRole(r.Context(), vw.User, account.RoleModerator)
+	if err != nil {
+		h.log.Warn("moderator role", "err", err)
+	}
+	vw.Moderator = ok
+}
+
+// NextLink is the address of the queue's next page, with the filter.
+func (p queuePage) NextLink() string { return "/moderation?" + pageQuery(p.Edition, "after", p.Next) }
+
+// pageQuery is the query of a next page: the edition filter, if any, and
+// where the page starts.
+func pageQuery(edition, key, from string) string {
+	q := url.Values{key: {from}}
+	if edition != "" {
+		q.Set("edition", edition)
+	}
+	return q.Encode()
+}
