@@ -166,3 +166,6 @@ CREATE UNIQUE INDEX vouches_active ON vouches (user_id, edition_id) WHERE revoke
 
 -- Done help, counted per helper for "people helped".
 CREATE INDEX conversations_helper_done ON conversations (helper_id, done_at);
+-- Conversations a person started lately: the limit and the flag for new
+-- accounts count them.
+CREATE INDEX conversations_started ON conversations (started_by, created_at);
