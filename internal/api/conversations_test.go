@@ -286,7 +286,7 @@ func TestConversationsClosed(t *testing.T) {
 			{name: "Bram is gone", method: "POST", path: conv(withBram.ID, "/messages"), token: piet.token,
 				body: `{"body":"Ben je er nog?"}`, status: 410, contains: []string{`"code":"recipient_gone"`}},
 			{name: "Piet's view of Bram", method: "GET", path: conv(withBram.ID), token: piet.token, status: 200,
-				contains: []string{`"can_send":false`, `"closed":"gone"`, `"active":false`}},
+				contains: []string{`"can_send":false`, `"closed":"removed"`, `"active":false`}},
 			{name: "Mo blocked Piet: no new conversation", method: "POST", path: "/api/v1/conversations", token: piet.token,
 				body: fmt.Sprintf(`{"user_id":%q,"body":"Hoi Mo"}`, mo.id), status: 404},
 		})

@@ -13,6 +13,7 @@ import (
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/message"
+	"github.com/noaber/noaber/internal/moderation"
 	"github.com/noaber/noaber/internal/report"
 	"github.com/noaber/noaber/internal/store"
 	"github.com/noaber/noaber/internal/testkit"
@@ -88,6 +89,35 @@ func TestFillMakesATownOnceAndTheDemoLoginWorks(t *testing.T) {
 		// The demo login coordinates the Zutphen edition.
 		if ok, err := accounts.HasRole(ctx, u, demo.EditionID, account.RoleCoordinator); err != nil || !ok {
 			t.Fatalf("demo login is not a coordinator of %s (%v)", demo.EditionName, err)
+		}
+		// It moderates the edition too, and finds a held message (flagged
+		// by the rules) and a member's report in the queue.
+		mod := moderation.New(db, q, accounts, svc.Reports, hs, nil, ms, moderation.Options{})
+		queue, err := mod.Queue(ctx, u, demo.EditionID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var flagged, reported bool
+		for _, it := range queue {
+			flagged = flagged || (it.Report.Source == report.SourceFlag && it.Report.TargetKind == report.TargetMessage)
+			reported = reported || it.Report.Source == report.SourceMember
+		}
+		if !flagged || !reported {
+			t.Fatalf("demo queue %+v: want a flagged message and a member's report", queue)
+		}
+		var held int
+		db.QueryRow(ctx, "SELECT COUNT(*) FROM messages WHERE held_at IS NOT NULL").Scan(&held)
+		if held != 1 {
+			t.Fatalf("%d held messages in the demo, want 1", held)
+		}
+		// Trust signals: members of its confirmed watch group and helpers
+		// known to the volunteer centre.
+		var members, vouched int
+		db.QueryRow(ctx, `SELECT COUNT(*) FROM watch_members m JOIN watch_groups g ON g.id = m.group_id
+			WHERE g.confirmed_at IS NOT NULL AND m.revoked_at IS NULL`).Scan(&members)
+		db.QueryRow(ctx, "SELECT COUNT(*) FROM vouches WHERE revoked_at IS NULL").Scan(&vouched)
+		if members < 8 || vouched != 4 {
+			t.Fatalf("demo watch group has %d members and %d people are vouched for; want 9 and 4", members, vouched)
 		}
 	})
 }
