@@ -1,6 +1,7 @@
 package moderation_test
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/flag"
 	"github.com/noaber/noaber/internal/i18n"
+	"github.com/noaber/noaber/internal/mail"
 	"github.com/noaber/noaber/internal/moderation"
 	"github.com/noaber/noaber/internal/report"
 	"github.com/noaber/noaber/internal/store"
@@ -137,7 +139,7 @@ func TestEmails(t *testing.T) {
 						}
 					}
 				}
-				if !strings.Contains(m.Text, i18n.T(lang, "mail.moderation.object")) {
+				if !strings.Contains(m.Text, i18n.T(lang, "mail.moderation.object", "edition", "Noaber Zutphen", "contact", "https://noaber.test/house-rules")) {
 					t.Errorf("%s: does not say how to object", name)
 				}
 				if c.action == moderation.Suspend {
@@ -164,4 +166,36 @@ func amsterdam() *time.Location {
 		return time.FixedZone("CET", 3600)
 	}
 	return l
+}
+
+// TestMailsRender renders every mail of trust and safety in every
+// language with the data their senders give (the lift mail and the
+// reporter's notification are not sent over SMTP above).
+func TestMailsRender(t *testing.T) {
+	keyLike := regexp.MustCompile(`\b(mail|moderation|report|web)\.[a-z_]+(\.[a-z_]+)*\b`)
+	data := map[string]any{"Name": "Els", "Reason": report.ReasonSpam, "Until": "8 december 2026", "RulesLink": "https://noaber.test/house-rules",
+		"Link": "https://noaber.test/me/reports", "SettingsLink": "https://noaber.test/me/notifications",
+		"UnsubscribeLink": "https://noaber.test/u/tok", "RequestTitle": "", "Contact": "moderatie@noaber.test", "Edition": "Noaber Zutphen"}
+	for _, name := range []string{"moderation_warn", "moderation_suspend", "moderation_remove", "moderation_lift", "notify_report_outcome"} {
+		subjects := map[string]bool{}
+		for _, lang := range i18n.Supported {
+			m, err := mail.Render(lang, name, data)
+			if err != nil {
+				t.Errorf("%s in %s: %v", name, lang, err)
+				continue
+			}
+			subjects[m.Subject] = true
+			for _, part := range []string{m.Subject, m.Text, m.HTML} {
+				if strings.Contains(part, "{") || keyLike.MatchString(part) {
+					t.Errorf("%s in %s: a gap or a key in %q", name, lang, part)
+				}
+			}
+			if !strings.Contains(m.Text, "Els") {
+				t.Errorf("%s in %s: no name", name, lang)
+			}
+		}
+		if len(subjects) != len(i18n.Supported) {
+			t.Errorf("%s: the same subject in two languages: %v", name, subjects)
+		}
+	}
 }

@@ -35,11 +35,22 @@ func (s *Service) mailPerson(ctx context.Context, tx *store.Tx, p *person, a *Ac
 	if !a.Until.IsZero() {
 		until = date(lang, a.Until)
 	}
+	rules := strings.TrimRight(s.opt.BaseURL, "/") + "/house-rules"
+	contact := s.opt.Contact
+	if contact == "" {
+		contact = rules
+	}
+	var edition string
+	if err := tx.QueryRow(ctx, "SELECT name FROM editions WHERE id = ?", p.EditionID).Scan(&edition); err != nil {
+		return fmt.Errorf("moderation: e-mail for %s: the edition: %w", a.Action, err)
+	}
 	m, err := mail.Render(lang, "moderation_"+a.Action, map[string]any{
 		"Name":      p.FirstName,
 		"Reason":    a.Reason,
 		"Until":     until,
-		"RulesLink": strings.TrimRight(s.opt.BaseURL, "/") + "/house-rules",
+		"RulesLink": rules,
+		"Contact":   contact,
+		"Edition":   edition,
 	})
 	if err != nil {
 		return fmt.Errorf("moderation: e-mail for %s: %w", a.Action, err)

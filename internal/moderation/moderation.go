@@ -151,6 +151,10 @@ type Warning struct {
 type Options struct {
 	Now     func() time.Time
 	BaseURL string // for links in e-mails
+	// Contact is where a person objects to a decision (an e-mail address
+	// or a link), named in the e-mails; default the edition's house rules
+	// page, where its coordinators say how to reach them.
+	Contact string
 	Logger  *slog.Logger
 }
 
