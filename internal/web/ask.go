@@ -35,11 +35,13 @@ type askPage struct {
 	Few      bool
 	Count    int
 	ShowOnly bool
+	// TrustedOnly: only helpers with a trust signal are invited.
+	TrustedOnly bool
 }
 
 // The fields each step shows; the rest are carried.
 var askShown = map[int]map[string]bool{
-	3: {"when": true, "date": true, "weekday": true, "from": true, "to": true, "place": true, "postcode": true, "house": true, "show_only": true},
+	3: {"when": true, "date": true, "weekday": true, "from": true, "to": true, "place": true, "postcode": true, "house": true, "show_only": true, "trusted_only": true},
 }
 
 // askForm shows step 1, or step 2 for the category in the query (the
@@ -94,7 +96,7 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request, v *visit) error {
 	if err != nil {
 		return h.askError(w, r, v, f, t, err)
 	}
-	http.Redirect(w, r, "/requests/"+rv.ID+"?posted=1", http.StatusSeeOther)
+	http.Redirect(w, r, "/requests/"+rv.ID+"?posted=1"+hintQuery(rv.Hint), http.StatusSeeOther)
 	return nil
 }
 
@@ -176,6 +178,7 @@ func (h *Handler) renderAsk(w http.ResponseWriter, r *http.Request, v *visit, st
 		p.Preview = previewText(v.lang, pv, t.Category.Name)
 		p.Few, p.Count = pv.Few, pv.Count
 		p.ShowOnly = in.ShowOnly
+		p.TrustedOnly = in.TrustedOnly
 		if in.PlaceKind != help.PlaceElsewhere {
 			p.Town = v.user.Town
 		}

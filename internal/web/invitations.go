@@ -6,11 +6,14 @@ import (
 
 	"github.com/noaber/noaber/internal/apperr"
 	"github.com/noaber/noaber/internal/dispatch"
+	"github.com/noaber/noaber/internal/trust"
 )
 
 type invitationsPage struct {
 	Open   []dispatch.Invitation
 	Recent []dispatch.Invitation
+	// Signals are the seekers' trust signals, by seeker id.
+	Signals map[string]trust.Signals
 }
 
 // invitations lists the helper's invitations: open ones first, soonest
@@ -24,13 +27,16 @@ func (h *Handler) invitations(w http.ResponseWriter, r *http.Request, v *visit) 
 		return err
 	}
 	var p invitationsPage
+	var seekers []string
 	for _, inv := range list {
+		seekers = append(seekers, inv.Request.Seeker.ID)
 		if inv.Status == dispatch.InvOpen {
 			p.Open = append(p.Open, inv)
 		} else {
 			p.Recent = append(p.Recent, inv)
 		}
 	}
+	p.Signals = h.signalsFor(r.Context(), seekers)
 	h.render(w, r, http.StatusOK, "invitations", &view{Data: p})
 	return nil
 }
@@ -38,6 +44,8 @@ func (h *Handler) invitations(w http.ResponseWriter, r *http.Request, v *visit) 
 type invitationPage struct {
 	Inv       *dispatch.Invitation
 	PauseDays int
+	// Signals are the seeker's trust signals: they help the helper say yes.
+	Signals trust.Signals
 }
 
 // pauseDays is how long "Pauzeer mij" pauses a helper.
@@ -124,7 +132,7 @@ func (h *Handler) renderInvitation(w http.ResponseWriter, r *http.Request, v *vi
 			return err
 		}
 	}
-	vw.Data = invitationPage{Inv: inv, PauseDays: pauseDays}
+	vw.Data = invitationPage{Inv: inv, PauseDays: pauseDays, Signals: h.signals(ctx, inv.Request.Seeker.ID)}
 	h.render(w, r, status, "invitation", vw)
 	return nil
 }

@@ -34,7 +34,7 @@ func (h *Handler) offerCreate(w http.ResponseWriter, r *http.Request, v *visit) 
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/offers/"+ov.ID+"?posted=1", http.StatusSeeOther)
+	http.Redirect(w, r, "/offers/"+ov.ID+"?posted=1"+hintQuery(ov.Hint), http.StatusSeeOther)
 	return nil
 }
 

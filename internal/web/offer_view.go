@@ -12,6 +12,8 @@ type offerPage struct {
 	ConfirmClose bool
 	// RespondKey is the idempotency key of the respond form.
 	RespondKey string
+	// Hint is a safety hint for the owner (safety_hint.go).
+	Hint string
 }
 
 // offerView shows an offer; like a request, what one may not see is 404.
@@ -35,7 +37,9 @@ func (h *Handler) renderOffer(w http.ResponseWriter, r *http.Request, v *visit, 
 		return err
 	}
 	page := offerPage{Offer: ov}
-	if !ov.Mine {
+	if ov.Mine {
+		page.Hint = safetyHint(r.URL.Query())
+	} else {
 		vw.Notice = ""
 		page.RespondKey = rand.Text()
 	}

@@ -29,7 +29,7 @@ func (h *Handler) requestEditForm(w http.ResponseWriter, r *http.Request, v *vis
 func (h *Handler) requestEdit(w http.ResponseWriter, r *http.Request, v *visit) error {
 	id := r.PathValue("id")
 	f := readRequestForm(r)
-	_, err := h.help.UpdateRequest(r.Context(), v.user, id, requestInput(f), v.lang)
+	rv, err := h.help.UpdateRequest(r.Context(), v.user, id, requestInput(f), v.lang)
 	if e, ok := apperr.As(err); ok && e.Status != http.StatusNotFound {
 		status := f.setError(v.lang, e, fieldIDs(e))
 		// The form shows the request's own category, whatever was sent.
@@ -43,7 +43,7 @@ func (h *Handler) requestEdit(w http.ResponseWriter, r *http.Request, v *visit) 
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/requests/"+id+"?saved=1", http.StatusSeeOther)
+	http.Redirect(w, r, "/requests/"+id+"?saved=1"+hintQuery(rv.Hint), http.StatusSeeOther)
 	return nil
 }
 
@@ -99,6 +99,9 @@ func requestValues(rv *help.RequestView) *form {
 	}
 	if rv.ShowOnly {
 		vals.Set("show_only", "1")
+	}
+	if rv.TrustedOnly {
+		vals.Set("trusted_only", "1")
 	}
 	return &form{Values: vals, Errors: map[string]string{}}
 }

@@ -12,7 +12,7 @@ import (
 
 // The fields of the request form (asking and editing), besides one
 // "answer-<question id>" per guided question.
-var requestFields = []string{"category", "when", "date", "weekday", "from", "to", "place", "postcode", "house", "show_only"}
+var requestFields = []string{"category", "when", "date", "weekday", "from", "to", "place", "postcode", "house", "show_only", "trusted_only"}
 
 // Which step of guided asking shows each field; a field error sends the
 // seeker back to the first step that has one.
@@ -20,7 +20,7 @@ var fieldStep = map[string]int{
 	"category": 1,
 	"title":    2,
 	"when":     3, "date": 3, "weekday": 3, "from": 3, "to": 3,
-	"place": 3, "postcode": 3, "house": 3, "show_only": 3,
+	"place": 3, "postcode": 3, "house": 3, "show_only": 3, "trusted_only": 3,
 }
 
 func stepOf(id string) int {
@@ -57,6 +57,8 @@ func requestInput(f *form) help.RequestInput {
 		Postcode:   f.get("postcode"),
 		House:      f.get("house"),
 		ShowOnly:   f.get("show_only") != "",
+		// Only helpers with a trust signal are invited (trust.Signals.Any).
+		TrustedOnly: f.get("trusted_only") != "",
 	}
 	if in.WhenKind == help.WhenWeekly {
 		// A weekday that is not a number becomes 0, which the service

@@ -15,6 +15,8 @@ type requestPage struct {
 	Progress *progressBlock
 	// RespondKey is the idempotency key of the respond form.
 	RespondKey string
+	// Hint is a safety hint for the seeker (safety_hint.go).
+	Hint string
 }
 
 // requestView shows a request: to the seeker with its place and the
@@ -43,6 +45,7 @@ func (h *Handler) renderRequest(w http.ResponseWriter, r *http.Request, v *visit
 	}
 	page := requestPage{Request: rv}
 	if rv.Mine {
+		page.Hint = safetyHint(r.URL.Query())
 		page.Progress = h.progress(r.Context(), v, rv.ID, rv.Status == help.StatusOpen)
 		// The seeker has seen how the search goes.
 		if h.notify != nil {
