@@ -146,7 +146,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 	}
 	broker := live.New(db, dsn, logger)
 	messages := message.New(db, accounts, helpSvc, broker, message.Options{Logger: logger, Reports: reports})
-	moderator := moderation.New(db, q, accounts, reports, helpSvc, dispatcher, messages, moderation.Options{BaseURL: cfg.BaseURL, Logger: logger})
+	moderator := moderation.New(db, q, accounts, reports, helpSvc, dispatcher, messages, moderation.Options{BaseURL: cfg.BaseURL, Contact: cfg.ModerationContact, Logger: logger})
 	delivery := notify.DeliveryOptions{Queue: q, BaseURL: cfg.BaseURL, SecretKey: []byte(secret), DigestDelay: cfg.DigestDelay, Logger: logger}
 	if cfg.Push {
 		keys, err := vapidKeys(ctx, db, cfg)

@@ -51,6 +51,10 @@ type Config struct {
 	// VAPIDSubject is the contact push services may use (mailto: or
 	// https:); default: mailto: with the SMTP sender address.
 	VAPIDSubject string
+	// ModerationContact is where a person objects to a moderator's
+	// decision (an e-mail address or a web address), named in the e-mail
+	// that tells them of it.
+	ModerationContact string
 }
 
 // SMTP is the outgoing mail server. With no Host, mails are written to the
@@ -93,6 +97,7 @@ var settings = []setting{
 	{"vapid-public-key", "NOABER_VAPID_PUBLIC_KEY", "", "VAPID public key for web push (default: generated and kept in the database)"},
 	{"vapid-private-key", "NOABER_VAPID_PRIVATE_KEY", "", "VAPID private key for web push (set both or neither)"},
 	{"vapid-subject", "NOABER_VAPID_SUBJECT", "", "contact for push services, mailto: or https: (default: mailto: the SMTP sender)"},
+	{"moderation-contact", "NOABER_MODERATION_CONTACT", "", "where people object to a moderator's decision, an e-mail or web address (default: the house rules page)"},
 }
 
 // Flags registers the settings on fs and returns a function that reads
@@ -238,6 +243,10 @@ func parse(get func(string) string) (Config, error) {
 	c.VAPIDPublicKey, c.VAPIDPrivateKey = get("vapid-public-key"), get("vapid-private-key")
 	if (c.VAPIDPublicKey == "") != (c.VAPIDPrivateKey == "") {
 		bad("vapid-private-key", "set both VAPID keys or neither")
+	}
+	c.ModerationContact = strings.TrimSpace(get("moderation-contact"))
+	if len(c.ModerationContact) > 200 {
+		bad("moderation-contact", "has %d characters; use at most 200", len(c.ModerationContact))
 	}
 	c.VAPIDSubject = get("vapid-subject")
 	if c.VAPIDSubject == "" {

@@ -23,6 +23,12 @@ func sampleData() map[string]any {
 		"SettingsLink":    "https://noaber.test/me/notifications",
 		"UnsubscribeLink": "https://noaber.test/u/tok123",
 		"Count":           3,
+		// Moderation e-mails (internal/moderation).
+		"Reason":    "spam",
+		"Until":     "8 december 2026",
+		"RulesLink": "https://noaber.test/house-rules",
+		"Contact":   "moderatie@noaber.test",
+		"Edition":   "Noaber Zutphen",
 		"Conversations": []map[string]any{
 			{"From": "Anna B.", "Title": "Boodschappen doen", "Link": "https://noaber.test/messages/c1", "Count": 2},
 			{"From": "Piet", "Title": "", "Link": "https://noaber.test/messages/c2", "Count": 1},
@@ -48,6 +54,12 @@ var wantLinks = map[string][]string{
 	"notify_escalated":            notifyLinks,
 	"notify_escalation":           notifyLinks,
 	"notify_digest":               notifyLinks,
+	"notify_report_outcome":       notifyLinks,
+
+	"moderation_warn":    {"RulesLink"},
+	"moderation_suspend": {"RulesLink"},
+	"moderation_lift":    {"RulesLink"},
+	"moderation_remove":  nil,
 }
 
 func TestEveryMailRendersInEveryLanguage(t *testing.T) {

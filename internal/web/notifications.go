@@ -121,6 +121,8 @@ func notificationText(v *visit, n notify.Notification) (text, link string) {
 		return i18n.T(v.lang, "web.notifications.escalated", "title", title), "/requests/" + n.RequestID
 	case notify.Escalation:
 		return i18n.T(v.lang, "web.notifications.escalation", "title", title), "/coordinator/requests/" + n.RequestID
+	case notify.ReportOutcome:
+		return i18n.T(v.lang, "web.notifications.report_outcome"), "/me/reports"
 	}
 	if n.RequestID != "" {
 		return i18n.T(v.lang, "web.notifications.other", "title", title), "/requests/" + n.RequestID
