@@ -59,16 +59,27 @@ func (s *Service) EditionsWithRole(ctx context.Context, u *User, role string) ([
 	return out, rows.Err()
 }
 
-// HoldsRole says whether u holds role in any edition (one indexed row at
-// most: the pages ask it for every page view, to show the link).
-func (s *Service) HoldsRole(ctx context.Context, u *User, role string) (bool, error) {
+// RolesHeld says which edition roles u holds anywhere (all of them for a
+// platform admin), in one indexed query: the pages' header asks it on
+// every page view, for the coordinator and moderator links.
+func (s *Service) RolesHeld(ctx context.Context, u *User) (map[string]bool, error) {
 	if u.Role == RoleAdmin {
-		return true, nil
+		return map[string]bool{RoleCoordinator: true, RoleModerator: true}, nil
 	}
-	var n int
-	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM edition_roles WHERE user_id = ? AND role = ? LIMIT 1) x`,
-		u.ID, role).Scan(&n)
-	return n > 0, err
+	rows, err := s.db.Query(ctx, "SELECT DISTINCT role FROM edition_roles WHERE user_id = ?", u.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	held := map[string]bool{}
+	for rows.Next() {
+		var role string
+		if err := rows.Scan(&role); err != nil {
+			return nil, err
+		}
+		held[role] = true
+	}
+	return held, rows.Err()
 }
 
 // HasRole says whether u holds role in the edition.

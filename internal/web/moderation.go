@@ -61,19 +61,6 @@ func (h *Handler) moderationFailed(w http.ResponseWriter, r *http.Request, err e
 	return err
 }
 
-// moderatorLink sets the header's link to the moderation pages for
-// someone who moderates an edition (or is a platform admin).
-func (h *Handler) moderatorLink(r *http.Request, vw *view) {
-	if vw.User == nil || h.accounts == nil {
-		return
-	}
-	ok, err := h.accounts.HoldsRole(r.Context(), vw.User, account.RoleModerator)
-	if err != nil {
-		h.log.Warn("moderator role", "err", err)
-	}
-	vw.Moderator = ok
-}
-
 // NextLink is the address of the queue's next page, with the filter.
 func (p queuePage) NextLink() string { return "/moderation?" + pageQuery(p.Edition, "after", p.Next) }
 

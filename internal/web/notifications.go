@@ -32,11 +32,11 @@ func (h *Handler) header(r *http.Request, vw *view) {
 		}
 		vw.UnreadMessages = n
 	}
-	coord, err := h.accounts.HoldsRole(ctx, vw.User, account.RoleCoordinator)
+	roles, err := h.accounts.RolesHeld(ctx, vw.User)
 	if err != nil {
-		h.log.Warn("coordinator role", "err", err)
+		h.log.Warn("roles for the header", "err", err)
 	}
-	vw.Coordinator = coord
+	vw.Coordinator, vw.Moderator = roles[account.RoleCoordinator], roles[account.RoleModerator]
 }
 
 // Badge is the unread count as the badge shows it: "99+" from 100 on

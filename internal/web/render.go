@@ -175,7 +175,6 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		vw.NoIndex = true
 	}
 	h.header(r, vw)
-	h.moderatorLink(r, vw)
 	t, ok := h.pages.byName[name]
 	var buf bytes.Buffer
 	var err error
