@@ -22,7 +22,9 @@ import (
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/message"
+	"github.com/noaber/noaber/internal/report"
 	"github.com/noaber/noaber/internal/testkit"
+	"github.com/noaber/noaber/internal/trust"
 )
 
 // secret is one thing about a user nobody else may learn, as a pattern
@@ -170,6 +172,11 @@ type privacyWorld struct {
 	// Vera's conversations: with Anna (done and thanked), about Anna's
 	// offer, about Bram's request, and with Carla from before the block.
 	annaConversation, offerConversation, requestConversation, carlaConversation string
+	// Trust and safety: Vera moderates the national edition; she reported
+	// Anna's first message and Bram's offer; she runs a watch group Anna
+	// joined, and vouched for Anna.
+	annaReport, bramReport string
+	veraGroup, groupToken  string
 
 	base      string
 	web, api  *http.Client
@@ -265,7 +272,11 @@ func newPrivacyWorld(t *testing.T, n *noaber) *privacyWorld {
 	if err := n.app.Accounts.Block(ctx, w.vera.user(t, n), w.carla.id); err != nil {
 		t.Fatalf("Vera blocks Carla: %v", err)
 	}
-	w.annaConversation = start(w.anna, message.StartInput{UserID: w.vera.id, Body: "Hoi Vera, zullen we samen wandelen?"})
+	annaConv, annaFirst, err := n.app.Messages.Start(ctx, w.anna.user(t, n), message.StartInput{UserID: w.vera.id, Body: "Hoi Vera, zullen we samen wandelen?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.annaConversation = annaConv.ID
 	if _, err := n.app.Messages.Send(ctx, w.vera.user(t, n), w.annaConversation, "Graag, zondag?", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -278,6 +289,34 @@ func newPrivacyWorld(t *testing.T, n *noaber) *privacyWorld {
 	w.offerConversation = start(w.vera, message.StartInput{OfferID: w.annaOffer, Body: "Mag mijn hond ook mee?"})
 	w.requestConversation = start(w.vera, message.StartInput{RequestID: w.bramRequest, Body: "I can drive you on Tuesday."})
 	w.veraInvitation = waitForInvitation(t, n, w.vera, w.annaRequest)
+
+	if err := n.app.Accounts.GrantRole(ctx, w.vera.email, "nederland", account.RoleModerator); err != nil {
+		t.Fatal(err)
+	}
+	fileReport := func(in report.Input) string {
+		t.Helper()
+		r, err := n.app.Reports.File(ctx, w.vera.user(t, n), in)
+		if err != nil {
+			t.Fatalf("Vera reports %s: %v", in.TargetKind, err)
+		}
+		return r.ID
+	}
+	w.annaReport = fileReport(report.Input{TargetKind: report.TargetMessage, TargetID: annaFirst.ID, Reason: report.ReasonOther, Note: "Te vroeg om te wandelen."})
+	w.bramReport = fileReport(report.Input{TargetKind: report.TargetOffer, TargetID: w.bramOffer, Reason: report.ReasonSpam})
+	g, err := n.app.Trust.RegisterGroup(ctx, w.vera.user(t, n), "Buurtpreventie Roombeek", "Roombeek")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.veraGroup, w.groupToken = g.ID, g.InviteToken
+	if _, err := n.app.Trust.Join(ctx, w.anna.user(t, n), g.InviteToken); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.app.Trust.ConfirmGroup(ctx, w.vera.user(t, n), g.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.app.Trust.Vouch(ctx, w.vera.user(t, n), w.anna.id, trust.VouchInput{Organisation: "Wijkteam Enschede"}); err != nil {
+		t.Fatal(err)
+	}
 
 	// Vera signs in on the pages (a cookie) and in the API (a token).
 	jar, _ := cookiejar.New(nil)
@@ -437,6 +476,53 @@ var sweep = map[string]func(w *privacyWorld) []probe{
 	},
 	"/api/v1/me/notification-settings": own("/api/v1/me/notification-settings"),
 	"/api/v1/push/vapid-public-key":    public("/api/v1/push/vapid-public-key"),
+
+	// Trust and safety: Vera's reports, warnings and house rules; as a
+	// national moderator the queue, the cases about Anna and Bram, their
+	// histories and the audit log; her watch group with Anna in it.
+	"/report": func(w *privacyWorld) []probe {
+		return []probe{{url: "/report?kind=person&id=" + w.anna.id, want: 200}, {url: "/report?kind=offer&id=" + w.bramOffer, want: 200}}
+	},
+	"/me/reports":     own("/me/reports"),
+	"/me/warnings":    func(w *privacyWorld) []probe { return []probe{{url: "/me/warnings"}} },
+	"/me/house-rules": func(w *privacyWorld) []probe { return []probe{{url: "/me/house-rules"}} },
+	"/moderation":     func(w *privacyWorld) []probe { return []probe{{url: "/moderation", want: 200}} },
+	"/moderation/reports/{id}": func(w *privacyWorld) []probe {
+		return []probe{{url: "/moderation/reports/" + w.annaReport, want: 200}, {url: "/moderation/reports/" + w.bramReport, want: 200}}
+	},
+	"/moderation/people/{id}": func(w *privacyWorld) []probe {
+		return []probe{{url: "/moderation/people/" + w.anna.id, want: 200}, {url: "/moderation/people/" + w.bram.id, want: 200}}
+	},
+	"/moderation/audit": func(w *privacyWorld) []probe { return []probe{{url: "/moderation/audit", want: 200}} },
+	"/moderation/editions/{id}/rules": func(w *privacyWorld) []probe {
+		return []probe{{url: "/moderation/editions/" + account.NationalEditionID + "/rules", want: 200}}
+	},
+	"/coordinator/editions/{id}/house-rules": func(w *privacyWorld) []probe {
+		return []probe{{url: "/coordinator/editions/" + account.NationalEditionID + "/house-rules", want: 200}}
+	},
+	"/me/watch-groups": own("/me/watch-groups"),
+	"/me/watch-groups/{id}": func(w *privacyWorld) []probe {
+		return []probe{{url: "/me/watch-groups/" + w.veraGroup, want: 200}, {url: "/me/watch-groups/does-not-exist", want: -1}}
+	},
+	"/join/{token}": func(w *privacyWorld) []probe {
+		return []probe{{url: "/join/" + w.groupToken, want: 200}, {url: "/join/not-a-token", want: -1}}
+	},
+	"/coordinator/watch-groups": func(w *privacyWorld) []probe { return []probe{{url: "/coordinator/watch-groups", want: 200}} },
+	"/api/v1/me/reports":        own("/api/v1/me/reports"),
+	"/api/v1/me/warnings":       func(w *privacyWorld) []probe { return []probe{{url: "/api/v1/me/warnings", want: 200}} },
+	"/api/v1/house-rules":       func(w *privacyWorld) []probe { return []probe{{url: "/api/v1/house-rules", want: 200}} },
+	"/api/v1/users/{id}/trust": func(w *privacyWorld) []probe {
+		return []probe{{url: "/api/v1/users/" + w.anna.id + "/trust", want: 200}, {url: "/api/v1/users/" + w.bram.id + "/trust", want: 200},
+			{url: "/api/v1/users/" + w.carla.id + "/trust", want: -1}}
+	},
+	"/api/v1/moderation/queue": func(w *privacyWorld) []probe { return []probe{{url: "/api/v1/moderation/queue", want: 200}} },
+	"/api/v1/moderation/reports/{id}": func(w *privacyWorld) []probe {
+		return []probe{{url: "/api/v1/moderation/reports/" + w.annaReport, want: 200}, {url: "/api/v1/moderation/reports/" + w.bramReport, want: 200}}
+	},
+	"/api/v1/moderation/users/{id}": func(w *privacyWorld) []probe {
+		return []probe{{url: "/api/v1/moderation/users/" + w.anna.id, want: 200}, {url: "/api/v1/moderation/users/" + w.bram.id, want: 200}}
+	},
+	"/api/v1/moderation/audit-log": func(w *privacyWorld) []probe { return []probe{{url: "/api/v1/moderation/audit-log", want: 200}} },
 }
 
 // notSwept are GET routes the sweep leaves out, with the reason.
