@@ -188,6 +188,22 @@ func (s *Service) AdminGroups(ctx context.Context, admin *account.User) ([]Group
 	return gs, s.withMembers(ctx, gs)
 }
 
+// MemberGroups lists the open groups u is a member of and does not
+// administer, newest first, as the group's public face (no link, no
+// members), so u can see and leave them. A revoked membership is left
+// out: it is not u's to undo.
+func (s *Service) MemberGroups(ctx context.Context, u *account.User) ([]Group, error) {
+	gs, err := s.groups(ctx, s.db, `g.id IN (SELECT wm.group_id FROM watch_members wm WHERE wm.user_id = ? AND wm.revoked_at IS NULL)
+		AND g.admin_id <> ? AND g.closed_at IS NULL ORDER BY g.created_at DESC, g.id DESC`, u.ID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range gs {
+		gs[i] = *publicGroup(&gs[i])
+	}
+	return gs, nil
+}
+
 // Group returns one group for its administrator (with the invite link)
 // or a coordinator of its edition (without); not found for anyone else.
 func (s *Service) Group(ctx context.Context, viewer *account.User, groupID string) (*Group, error) {

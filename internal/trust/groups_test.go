@@ -197,6 +197,13 @@ func TestJoinRevokeLeave(t *testing.T) {
 		if !e.signals(member).Any() {
 			t.Fatal("a member of a confirmed group has no signal")
 		}
+		mine, err := e.trust.MemberGroups(e.ctx, member)
+		if err != nil || len(mine) != 1 || mine[0].ID != g.ID || mine[0].InviteToken != "" || mine[0].Members != nil {
+			t.Fatalf("the member's groups %+v %v, want the group without link or members", mine, err)
+		}
+		if theirs, err := e.trust.MemberGroups(e.ctx, admin); err != nil || len(theirs) != 0 {
+			t.Fatalf("the administrator's joined groups %+v %v, want none (it is on their own list)", theirs, err)
+		}
 
 		// Leaving ends the membership; the link lets one back in.
 		if err := e.trust.Leave(e.ctx, member, g.ID); err != nil {
@@ -221,6 +228,9 @@ func TestJoinRevokeLeave(t *testing.T) {
 		}
 		if e.signals(member).Any() {
 			t.Fatal("signal after revoking")
+		}
+		if mine, err := e.trust.MemberGroups(e.ctx, member); err != nil || len(mine) != 0 {
+			t.Fatalf("a revoked member's groups %+v %v, want none", mine, err)
 		}
 		_, err = e.trust.Join(e.ctx, member, g.InviteToken)
 		wantStatus(t, err, 409, "membership_revoked")

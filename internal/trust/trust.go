@@ -124,6 +124,8 @@ var _ interface {
 	// (unconfirmed until a coordinator confirms it). Errors: 422 fields
 	// name, area; 429 after MaxGroupsPerAdmin open groups.
 	RegisterGroup(ctx context.Context, admin *account.User, name, area string) (*Group, error)
+	// MemberGroups lists the open groups u joined (not administers).
+	MemberGroups(ctx context.Context, u *account.User) ([]Group, error)
 	// AdminGroups lists the groups admin administers, with link and members.
 	AdminGroups(ctx context.Context, admin *account.User) ([]Group, error)
 	// Group returns one group for its administrator or a coordinator.

@@ -446,7 +446,8 @@ func TestCoordinatorPages(t *testing.T) {
 		c.login("coco@example.org")
 		list := c.get("/coordinator").expect(t, http.StatusOK)
 		list.has(t, `id="nav-coordinator"`, `id="escalations"`, `href="/coordinator/requests/`+lonely.ID+`"`, lonely.Title,
-			seeker.DisplayName(), tr(i18n.NL, "web.coordinator.reason."+dispatch.ReasonExhausted), `href="/coordinator/editions/`+national+`/settings"`)
+			seeker.DisplayName(), tr(i18n.NL, "web.coordinator.reason."+dispatch.ReasonExhausted), `href="/coordinator/editions/`+national+`/settings"`,
+			`href="/coordinator/editions/`+national+`/house-rules"`, `href="/coordinator/watch-groups"`)
 		list.hasNot(t, privateParts(0)...)
 		ex := c.get("/coordinator/requests/"+lonely.ID).expect(t, http.StatusOK)
 		ex.has(t, `id="page-title"`, lonely.Title, tr(i18n.NL, "web.coordinator.status.escalated"), `id="ranking-none"`, `id="resolve"`, `id="retry"`, `id="note"`)

@@ -75,14 +75,6 @@ func (h *Handler) renderWatchGroups(w http.ResponseWriter, r *http.Request, v *v
 }
 
 // memberGroups lists the groups the user joined, so they can leave one.
-// The trust contract has no such list yet; until it does (a method
-// MemberGroups with this signature), the page shows none.
 func (h *Handler) memberGroups(ctx context.Context, u *account.User) ([]trust.Group, error) {
-	type memberLister interface {
-		MemberGroups(ctx context.Context, u *account.User) ([]trust.Group, error)
-	}
-	if ml, ok := any(h.trust).(memberLister); ok {
-		return ml.MemberGroups(ctx, u)
-	}
-	return nil, nil
+	return h.trust.MemberGroups(ctx, u)
 }
