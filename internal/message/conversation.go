@@ -117,17 +117,17 @@ func Open(ctx context.Context, tx *store.Tx, requestID, seekerID, helperID strin
 
 // find finds the conversation of this kind between seeker and helper
 // about requestID or offerID; store.ErrNotFound when there is none.
-func find(ctx context.Context, tx *store.Tx, kind, requestID, offerID, seekerID, helperID string) (string, error) {
+func find(ctx context.Context, q store.Querier, kind, requestID, offerID, seekerID, helperID string) (string, error) {
 	var id string
 	var err error
 	switch kind {
 	case KindRequest:
-		err = tx.QueryRow(ctx, "SELECT id FROM conversations WHERE request_id = ? AND helper_id = ?", requestID, helperID).Scan(&id)
+		err = q.QueryRow(ctx, "SELECT id FROM conversations WHERE request_id = ? AND helper_id = ?", requestID, helperID).Scan(&id)
 	case KindOffer:
-		err = tx.QueryRow(ctx, "SELECT id FROM conversations WHERE kind = 'offer' AND offer_id = ? AND seeker_id = ?",
+		err = q.QueryRow(ctx, "SELECT id FROM conversations WHERE kind = 'offer' AND offer_id = ? AND seeker_id = ?",
 			offerID, seekerID).Scan(&id)
 	default:
-		err = tx.QueryRow(ctx, "SELECT id FROM conversations WHERE kind = 'direct' AND pair_key = ?",
+		err = q.QueryRow(ctx, "SELECT id FROM conversations WHERE kind = 'direct' AND pair_key = ?",
 			pairKey(seekerID, helperID)).Scan(&id)
 	}
 	return id, err
@@ -217,6 +217,16 @@ func (s *Service) Start(ctx context.Context, me *account.User, in StartInput) (*
 		kind, seeker, helper = KindDirect, me.ID, in.UserID
 	}
 
+	// The rules run before the write transaction (see verdict), over the
+	// conversation as it is now.
+	existing, err := find(ctx, s.db, kind, in.RequestID, in.OfferID, seeker, helper)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, nil, err
+	}
+	v, err := s.verdict(ctx, me, existing, body)
+	if err != nil {
+		return nil, nil, err
+	}
 	var convID string
 	var m *Message
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -242,7 +252,7 @@ func (s *Service) Start(ctx context.Context, me *account.User, in StartInput) (*
 			return err
 		}
 		convID = id
-		if m, err = s.send(ctx, tx, me, c, body, in.ClientKey, now); err != nil {
+		if m, err = s.send(ctx, tx, me, c, body, in.ClientKey, now, v); err != nil {
 			return err
 		}
 		if isNew && s.opt.Reports != nil {

@@ -167,6 +167,10 @@ var _ interface {
 	// the result: Hold says the item must be held, Hint which safety hint
 	// to show the author.
 	Check(ctx context.Context, tx *store.Tx, in TextCheck) (flag.Result, error)
+	// Evaluate and Record are Check in two halves, for a hot path: the
+	// rules before the write transaction, the flags inside it.
+	Evaluate(ctx context.Context, in TextCheck) (flag.Result, error)
+	Record(ctx context.Context, tx *store.Tx, in TextCheck, res flag.Result) error
 	// CheckContacts flags a new account that started too many
 	// conversations in 24 hours (flag.Rules.TooManyContacts), in tx; it
 	// counts conversations.started_by itself.
