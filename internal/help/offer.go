@@ -46,9 +46,12 @@ func (s *Service) CreateOffer(ctx context.Context, helper *account.User, in Offe
 	if !pos.Has {
 		return nil, errNoPosition()
 	}
+	flags, err := s.verdict(ctx, helper, flag.KindOffer, title+"\n"+body)
+	if err != nil {
+		return nil, err
+	}
 	id := uuid.Must(uuid.NewV7()).String()
 	now := s.now()
-	var hint string
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		var seq int64
 		if err := tx.QueryRow(ctx, `INSERT INTO offers (id, edition_id, user_id, category_id, title, body, lat, lng,
@@ -61,15 +64,7 @@ func (s *Service) CreateOffer(ctx context.Context, helper *account.User, in Offe
 		if err := setWords(ctx, tx, "offers_fts", seq, false, title, body); err != nil {
 			return err
 		}
-		if s.opt.Reports == nil {
-			return nil
-		}
-		// As for requests: a flag queues the offer for a moderator, it
-		// does not hold it.
-		res, err := s.opt.Reports.Check(ctx, tx, report.TextCheck{Kind: flag.KindOffer, TargetKind: report.TargetOffer,
-			TargetID: id, SubjectID: helper.ID, EditionID: helper.EditionID, Text: title + "\n" + body})
-		hint = res.Hint
-		return err
+		return s.recordFlags(ctx, tx, helper, report.TargetOffer, id, flags)
 	})
 	if err != nil {
 		return nil, err
@@ -78,7 +73,7 @@ func (s *Service) CreateOffer(ctx context.Context, helper *account.User, in Offe
 	if err != nil {
 		return nil, err
 	}
-	v.Hint = hint
+	v.Hint = flags.Hint
 	return v, nil
 }
 
@@ -201,40 +196,20 @@ func (s *Service) MyOffers(ctx context.Context, viewer *account.User, lang i18n.
 // nothing. The word index keeps their rows: searches filter by status.
 func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	now := s.now()
-	var n int64
+	var n int
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(ctx, `UPDATE requests SET status = ?, closed_at = ?, updated_at = ?
-			WHERE status = ? AND expires_at <= ? RETURNING id`, StatusExpired, now, now, StatusOpen, now)
+		a, err := s.closeRequests(ctx, tx, StatusExpired, now, "status = ? AND expires_at <= ?", StatusOpen, now)
 		if err != nil {
 			return err
 		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(ids) > 0 && s.hooks.Closed != nil {
-			if err := s.hooks.Closed(ctx, tx, ids); err != nil {
-				return err
-			}
-		}
-		a := int64(len(ids))
 		res, err := tx.Exec(ctx, `UPDATE offers SET status = ?, updated_at = ? WHERE status = ? AND expires_at <= ?`,
 			OfferClosed, now, OfferActive, now)
 		if err != nil {
 			return err
 		}
 		b, _ := res.RowsAffected()
-		n = a + b
+		n = a + int(b)
 		return nil
 	})
-	return int(n), err
+	return n, err
 }

@@ -82,6 +82,7 @@ type checkedRequest struct {
 	edition            string
 	showOnly           bool
 	trustedOnly        bool
+	flags              flag.Result // the flag rules' verdict on title and body
 }
 
 // checkRequest validates in for seeker. Every problem with the fields
@@ -148,6 +149,9 @@ func (s *Service) checkRequest(ctx context.Context, seeker *account.User, in Req
 		return nil, err
 	}
 	out.cell = geo.Snap(out.point)
+	if out.flags, err = s.verdict(ctx, seeker, flag.KindRequest, out.title+"\n"+out.body); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -300,7 +304,6 @@ func (s *Service) CreateRequest(ctx context.Context, seeker *account.User, in Re
 	id := uuid.Must(uuid.NewV7()).String()
 	now := s.now()
 	answers, _ := json.Marshal(r.answers)
-	var hint string
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		var seq int64
 		if err := tx.QueryRow(ctx, `INSERT INTO requests (id, edition_id, seeker_id, category_id, title, body, answers,
@@ -316,7 +319,7 @@ func (s *Service) CreateRequest(ctx context.Context, seeker *account.User, in Re
 		if err := setWords(ctx, tx, "requests_fts", seq, false, r.title, r.body); err != nil {
 			return err
 		}
-		if hint, err = s.checkRequestText(ctx, tx, seeker, id, r); err != nil {
+		if err := s.recordFlags(ctx, tx, seeker, report.TargetRequest, id, r.flags); err != nil {
 			return err
 		}
 		if s.hooks.Posted == nil {
@@ -335,7 +338,7 @@ func (s *Service) CreateRequest(ctx context.Context, seeker *account.User, in Re
 	if err != nil {
 		return nil, err
 	}
-	v.Hint = hint
+	v.Hint = r.flags.Hint
 	return v, nil
 }
 
@@ -349,7 +352,6 @@ func (s *Service) UpdateRequest(ctx context.Context, seeker *account.User, id st
 		return nil, err
 	}
 	answers, _ := json.Marshal(r.answers)
-	var hint string
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		// Checked again inside the transaction: it may have closed since.
 		st, err := s.ownRequest(ctx, tx, seeker, id, StatusOpen)
@@ -369,8 +371,7 @@ func (s *Service) UpdateRequest(ctx context.Context, seeker *account.User, id st
 		if err := setWords(ctx, tx, "requests_fts", st.seq, true, r.title, r.body); err != nil {
 			return err
 		}
-		hint, err = s.checkRequestText(ctx, tx, seeker, id, r)
-		return err
+		return s.recordFlags(ctx, tx, seeker, report.TargetRequest, id, r.flags)
 	})
 	if err != nil {
 		return nil, err
@@ -379,23 +380,8 @@ func (s *Service) UpdateRequest(ctx context.Context, seeker *account.User, id st
 	if err != nil {
 		return nil, err
 	}
-	v.Hint = hint
+	v.Hint = r.flags.Hint
 	return v, nil
-}
-
-// checkRequestText checks a stored request's text with the flag rules of
-// the seeker's edition, in the transaction that stores it, and returns the
-// safety hint for the seeker. A flag on a request, even a severe one, only
-// puts it in the moderation queue: the request is not held (holding is
-// for messages, which go to one person at once; a request a moderator
-// finds wrong is taken down by acting on the report).
-func (s *Service) checkRequestText(ctx context.Context, tx *store.Tx, seeker *account.User, id string, r *checkedRequest) (string, error) {
-	if s.opt.Reports == nil {
-		return "", nil
-	}
-	res, err := s.opt.Reports.Check(ctx, tx, report.TextCheck{Kind: flag.KindRequest, TargetKind: report.TargetRequest,
-		TargetID: id, SubjectID: seeker.ID, EditionID: seeker.EditionID, Text: r.title + "\n" + r.body})
-	return res.Hint, err
 }
 
 type requestState struct {
@@ -432,15 +418,8 @@ func (s *Service) CancelRequest(ctx context.Context, seeker *account.User, id st
 		if err != nil {
 			return err
 		}
-		now := s.now()
-		if _, err = tx.Exec(ctx, "UPDATE requests SET status = ?, closed_at = ?, updated_at = ? WHERE seq = ?",
-			StatusCancelled, now, now, st.seq); err != nil {
-			return err
-		}
-		if s.hooks.Closed != nil {
-			return s.hooks.Closed(ctx, tx, []string{id})
-		}
-		return nil
+		_, err = s.closeRequests(ctx, tx, StatusCancelled, s.now(), "seq = ?", st.seq)
+		return err
 	})
 }
 
