@@ -17,26 +17,36 @@ import (
 // behind a 404: the issue asks for 403, and a moderation page holds
 // nothing of anyone's that a member could learn from its existence.
 
+// editionFilter is the edition choice above the queue and the audit log
+// (the "edition_filter" template).
+type editionFilter struct {
+	Editions []account.Edition // the moderator's
+	Edition  string            // the one chosen; "" for all
+}
+
+// editionFilter reads the moderator's editions and the chosen one.
+func (h *Handler) editionFilter(r *http.Request, v *visit) (editionFilter, error) {
+	eds, err := h.moderation.Editions(r.Context(), v.user)
+	return editionFilter{Editions: eds, Edition: r.URL.Query().Get("edition")}, err
+}
+
 type queuePage struct {
-	Editions []account.Edition
-	Edition  string // the edition filter; "" for all
-	Items    []moderation.QueueItem
-	Next     string // "after" of the next page; "" on the last
+	editionFilter
+	Items []moderation.QueueItem
+	Next  string // "after" of the next page; "" on the last
 }
 
 func (h *Handler) moderationQueue(w http.ResponseWriter, r *http.Request, v *visit) error {
-	ctx := r.Context()
-	eds, err := h.moderation.Editions(ctx, v.user)
+	fl, err := h.editionFilter(r, v)
 	if err != nil {
 		return h.moderationFailed(w, r, err)
 	}
 	q := r.URL.Query()
-	ed := q.Get("edition")
-	items, err := h.moderation.Queue(ctx, v.user, ed, q.Get("after"))
+	items, err := h.moderation.Queue(r.Context(), v.user, fl.Edition, q.Get("after"))
 	if err != nil {
 		return h.moderationFailed(w, r, err)
 	}
-	p := queuePage{Editions: eds, Edition: ed, Items: items}
+	p := queuePage{editionFilter: fl, Items: items}
 	if len(items) == moderation.QueuePage {
 		p.Next = items[len(items)-1].Report.ID
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 
-	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/moderation"
 )
 
@@ -11,25 +10,21 @@ import (
 // The page only reads; there is no way to change a line.
 
 type auditPage struct {
-	Editions []account.Edition
-	Edition  string
-	Actions  []moderation.Action
-	Next     string // "before" of the next (older) page; "" on the last
+	editionFilter
+	Actions []moderation.Action
+	Next    string // "before" of the next (older) page; "" on the last
 }
 
 func (h *Handler) moderationAudit(w http.ResponseWriter, r *http.Request, v *visit) error {
-	ctx := r.Context()
-	eds, err := h.moderation.Editions(ctx, v.user)
+	fl, err := h.editionFilter(r, v)
 	if err != nil {
 		return h.moderationFailed(w, r, err)
 	}
-	q := r.URL.Query()
-	ed := q.Get("edition")
-	list, err := h.moderation.AuditLog(ctx, v.user, ed, q.Get("before"))
+	list, err := h.moderation.AuditLog(r.Context(), v.user, fl.Edition, r.URL.Query().Get("before"))
 	if err != nil {
 		return h.moderationFailed(w, r, err)
 	}
-	p := auditPage{Editions: eds, Edition: ed, Actions: list}
+	p := auditPage{editionFilter: fl, Actions: list}
 	if len(list) == moderation.QueuePage {
 		p.Next = list[len(list)-1].ID
 	}

@@ -240,6 +240,14 @@ func TestModerationAccess(t *testing.T) {
 		for path, f := range posts {
 			b.post(path, f).expect(t, http.StatusForbidden)
 		}
+		// A moderator of both editions chooses one above the queue and the log.
+		both := e.person(t, "noor@example.org", "Noor", 1.5)
+		e.moderator(t, both, "nederland")
+		e.moderator(t, both, "arnhem")
+		nb := e.as(t, both)
+		nb.get("/moderation").expect(t, http.StatusOK).has(t, `id="edition-filter"`, `action="/moderation"`, `<option value="`+bID+`">Noaber Arnhem</option>`, rid)
+		nb.get("/moderation?edition="+bID).expect(t, http.StatusOK).has(t, `<option value="`+bID+`" selected>`, `id="queue-empty"`).hasNot(t, rid)
+		nb.get("/moderation/audit?edition="+bID).expect(t, http.StatusOK).has(t, `id="edition-filter"`, `action="/moderation/audit"`, `<option value="`+bID+`" selected>`)
 		if n := countWhere(t, db, "SELECT COUNT(*) FROM reports WHERE status = 'open'"); n != 1 {
 			t.Fatalf("%d open reports after the refused actions, want 1", n)
 		}
