@@ -54,7 +54,6 @@ func (s *Service) load(ctx context.Context, me *account.User, cond string, args 
 	}
 	defer rows.Close()
 	var all []listed
-	statuses := map[string]string{}
 	for rows.Next() {
 		var l listed
 		var first, sur, status string
@@ -71,7 +70,7 @@ func (s *Service) load(ctx context.Context, me *account.User, cond string, args 
 		c.ID, c.Kind, c.RequestID, c.OfferID, c.CreatedAt = r.id, r.kind, r.requestID, r.offerID, c.CreatedAt.UTC()
 		c.Other.DisplayName = account.DisplayName(first, sur, full)
 		c.Other.Active = status == account.StatusActive
-		statuses[c.Other.ID] = status
+		c.Closed = closedFor(status)
 		c.Role, c.Unread = r.role(me.ID), r.unreadOf(me.ID)
 		c.LastMessageAt, c.OtherReadAt = r.lastMessageAt, r.readAtOf(c.Other.ID)
 		c.Done, c.DoneAt = !r.doneAt.IsZero(), r.doneAt
@@ -106,15 +105,8 @@ func (s *Service) load(ctx context.Context, me *account.User, cond string, args 
 	out := make([]Conversation, len(all))
 	for i, l := range all {
 		c := l.conv
-		switch {
-		case blocked[c.Other.ID]:
-			c.Closed = "blocked"
-		case statuses[c.Other.ID] == account.StatusSuspended:
-			c.Closed = "suspended"
-		case statuses[c.Other.ID] == account.StatusRemoved:
-			c.Closed = "removed"
-		case !c.Other.Active:
-			c.Closed = "gone"
+		if blocked[c.Other.ID] {
+			c.Closed = "blocked" // a block comes before the status
 		}
 		c.CanSend = c.Closed == ""
 		c.CanThank = c.Role == RoleSeeker && c.Done && !c.Thanked && c.CanSend
@@ -124,6 +116,19 @@ func (s *Service) load(ctx context.Context, me *account.User, cond string, args 
 		out[i] = c
 	}
 	return out, nil
+}
+
+// closedFor is why a conversation is closed by the other's account
+// status ("" while it is active).
+func closedFor(status string) string {
+	switch status {
+	case account.StatusActive:
+		return ""
+	case account.StatusSuspended, account.StatusRemoved:
+		return status
+	default:
+		return "gone"
+	}
 }
 
 type lastMessage struct{ sender, body string }
