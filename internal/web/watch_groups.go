@@ -1,10 +1,8 @@
 package web
 
 import (
-	"context"
 	"net/http"
 
-	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
 	"github.com/noaber/noaber/internal/trust"
 )
@@ -15,7 +13,7 @@ import (
 
 type watchGroupsPage struct {
 	Admin   []trust.Group // groups I administer
-	Member  []trust.Group // groups I joined (without the ones I administer)
+	Member  []trust.Group // groups I joined and do not administer (trust.MemberGroups)
 	MaxName int
 	MaxArea int
 }
@@ -55,26 +53,11 @@ func (h *Handler) renderWatchGroups(w http.ResponseWriter, r *http.Request, v *v
 	if err != nil {
 		return err
 	}
-	member, err := h.memberGroups(ctx, v.user)
+	member, err := h.trust.MemberGroups(ctx, v.user)
 	if err != nil {
 		return err
 	}
-	mine := map[string]bool{}
-	for _, g := range admin {
-		mine[g.ID] = true
-	}
-	p := watchGroupsPage{Admin: admin, MaxName: trust.MaxGroupName, MaxArea: trust.MaxGroupArea}
-	for _, g := range member {
-		if !mine[g.ID] {
-			p.Member = append(p.Member, g)
-		}
-	}
-	vw.Data = p
+	vw.Data = watchGroupsPage{Admin: admin, Member: member, MaxName: trust.MaxGroupName, MaxArea: trust.MaxGroupArea}
 	h.render(w, r, status, "watch_groups", vw)
 	return nil
-}
-
-// memberGroups lists the groups the user joined, so they can leave one.
-func (h *Handler) memberGroups(ctx context.Context, u *account.User) ([]trust.Group, error) {
-	return h.trust.MemberGroups(ctx, u)
 }
