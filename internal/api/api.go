@@ -91,8 +91,8 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/password-reset/confirm", h.public(h.confirmPasswordReset)},
 
 		{"POST /api/v1/tokens", h.public(h.createToken)},
-		{"DELETE /api/v1/tokens/current", h.authed(h.deleteCurrentToken)},
-		{"POST /api/v1/tokens/revoke-all", h.authed(h.revokeAllTokens)},
+		{"DELETE /api/v1/tokens/current", h.authedOut(outOfAll, h.deleteCurrentToken)},
+		{"POST /api/v1/tokens/revoke-all", h.authedOut(outOfAll, h.revokeAllTokens)},
 
 		{"GET /api/v1/me", h.authed(h.getMe)},
 		{"PATCH /api/v1/me", h.authed(h.patchMe)},
@@ -151,9 +151,9 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/reports", h.authed(h.createReport)},
 		{"GET /api/v1/me/reports", h.authed(h.myReports)},
 		{"GET /api/v1/me/warnings", h.authed(h.myWarnings)},
-		{"POST /api/v1/me/warnings/{id}/acknowledge", h.authed(h.acknowledgeWarning)},
+		{"POST /api/v1/me/warnings/{id}/acknowledge", h.authedOut(outOfWarning, h.acknowledgeWarning)},
 		{"GET /api/v1/house-rules", h.authed(h.getHouseRules)},
-		{"POST /api/v1/me/house-rules/accept", h.authed(h.acceptHouseRules)},
+		{"POST /api/v1/me/house-rules/accept", h.authedOut(outOfRules, h.acceptHouseRules)},
 		{"GET /api/v1/users/{id}/trust", h.authed(h.userTrust)},
 		{"POST /api/v1/watch-groups/join", h.authed(h.joinWatchGroup)},
 		{"GET /api/v1/moderation/queue", h.authed(h.moderationQueue)},

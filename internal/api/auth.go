@@ -27,8 +27,13 @@ func (h *Handler) public(fn publicFunc) http.Handler {
 }
 
 // authed adapts a handler that needs a valid API bearer token. Cookies are
-// never looked at: that is why the API needs no CSRF protection.
-func (h *Handler) authed(fn authedFunc) http.Handler {
+// never looked at: that is why the API needs no CSRF protection. Its
+// writes wait behind the interstitial, unless the route is a way out of it.
+func (h *Handler) authed(fn authedFunc) http.Handler { return h.authedOut(0, fn) }
+
+// authedOut is authed for a route that stays open while the user must do
+// what out names first.
+func (h *Handler) authedOut(out wayOut, fn authedFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, ok := bearer(r)
 		if !ok {
@@ -44,7 +49,7 @@ func (h *Handler) authed(fn authedFunc) http.Handler {
 			return
 		}
 		r = r.WithContext(withUser(r.Context(), u))
-		if err := interstitial(u, r); err != nil {
+		if err := interstitial(u, r.Method, out); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -64,28 +69,32 @@ func bearer(r *http.Request) (string, bool) {
 	return token, true
 }
 
+// wayOut marks, in the route table, a write that stays open while the
+// user must first acknowledge a warning or accept new house rules.
+type wayOut uint8
+
+const (
+	outOfWarning wayOut = 1 << iota // acknowledging a warning
+	outOfRules                      // accepting house rules
+
+	outOfAll = outOfWarning | outOfRules // ending tokens
+)
+
 // interstitial refuses a write while the user must first acknowledge a
 // moderator's warning, then accept new house rules (the pages send them
 // to those pages instead, web/session.go). Reading keeps working, and so
-// do the way out of each (acknowledging, accepting) and ending tokens.
-func interstitial(u *account.User, r *http.Request) error {
-	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
+// does a route that is the way out of what waits.
+func interstitial(u *account.User, method string, out wayOut) error {
+	if method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions {
 		return nil
 	}
-	switch r.Pattern {
-	case "DELETE /api/v1/tokens/current", "POST /api/v1/tokens/revoke-all":
-		return nil
-	}
-	switch {
-	case u.WarningPending:
-		if r.Pattern == "POST /api/v1/me/warnings/{id}/acknowledge" {
+	if u.WarningPending {
+		if out&outOfWarning != 0 {
 			return nil
 		}
 		return apperr.New(http.StatusForbidden, "warning_pending", "api.warning_pending")
-	case u.RulesOutdated:
-		if r.Pattern == "POST /api/v1/me/house-rules/accept" {
-			return nil
-		}
+	}
+	if u.RulesOutdated && out&outOfRules == 0 {
 		return apperr.New(http.StatusForbidden, "house_rules_not_accepted", "api.house_rules_not_accepted")
 	}
 	return nil
