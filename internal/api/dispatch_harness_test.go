@@ -2,13 +2,8 @@ package api
 
 import (
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
-
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/dispatch"
@@ -47,21 +42,7 @@ func newDispatchEnv(t *testing.T, db *store.DB) *dispatchEnv {
 	hs := help.New(db, q, svc, geo.NewResolver(db, geo.ResolverOptions{}), help.Options{Now: clk.Now})
 	ds := dispatch.New(db, q, svc, hs, dispatch.Options{Now: clk.Now})
 	ns := notify.New(db, clk.Now)
-	mux := http.NewServeMux()
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, "<!doctype html><title>page</title>")
-	})
-	New(Deps{Accounts: svc, Help: hs, Dispatch: ds, Notify: ns, BaseURL: "http://noaber.test", TrustProxy: true}).Register(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	spec := loadSpec(t)
-	router, err := gorillamux.NewRouter(spec)
-	if err != nil {
-		t.Fatalf("openapi router: %v", err)
-	}
-	return &dispatchEnv{env: &env{t: t, db: db, svc: svc, srv: srv, router: router, spec: spec, clock: clk}, queue: q}
+	return &dispatchEnv{env: serve(t, db, clk, Deps{Accounts: svc, Help: hs, Dispatch: ds, Notify: ns}), queue: q}
 }
 
 // runJobs runs every job that is due on the test clock: starting a

@@ -22,7 +22,9 @@ import (
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/jobs"
+	"github.com/noaber/noaber/internal/live"
 	"github.com/noaber/noaber/internal/store"
+	"github.com/noaber/noaber/internal/trust"
 )
 
 // env is the real wiring: the account service on a real database, the API
@@ -75,6 +77,19 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	svc := account.New(db, jobs.New(db, jobs.Options{}), account.Options{
 		BaseURL: "http://noaber.test", SecretKey: []byte("test"), PasswordMemoryKiB: 1024, Now: clk.Now,
 	})
+	return serve(t, db, clk, Deps{Accounts: svc})
+}
+
+// serve registers the API with d on a mux beside a stand-in page handler,
+// serves it over HTTP until the test ends, and returns the env that talks
+// to it. Each harness wires the services it needs; the trust service,
+// which public profiles always show, is added when d has none.
+func serve(t *testing.T, db *store.DB, clk *clock, d Deps) *env {
+	t.Helper()
+	if d.Trust == nil {
+		d.Trust = trust.New(db, d.Accounts, trust.Options{Now: clk.Now})
+	}
+	d.BaseURL, d.TrustProxy = "http://noaber.test", true
 	mux := http.NewServeMux()
 	// A page handler on "/" like the web's: nothing under /api/ may reach it.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -82,15 +97,38 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		w.WriteHeader(http.StatusNotFound)
 		io.WriteString(w, "<!doctype html><title>page</title>")
 	})
-	New(Deps{Accounts: svc, BaseURL: "http://noaber.test", TrustProxy: true}).Register(mux)
+	New(d).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
+	if d.Live != nil {
+		// The event streams end before the server closes (Close waits
+		// for them); cleanups run last-registered first.
+		t.Cleanup(d.Live.CloseAll)
+	}
 	spec := loadSpec(t)
 	router, err := gorillamux.NewRouter(spec)
 	if err != nil {
 		t.Fatalf("openapi router: %v", err)
 	}
-	return &env{t: t, db: db, svc: svc, srv: srv, router: router, spec: spec, clock: clk}
+	return &env{t: t, db: db, svc: d.Accounts, srv: srv, router: router, spec: spec, clock: clk}
+}
+
+// startBroker runs a live broker until the test ends. On PostgreSQL
+// events travel through LISTEN/NOTIFY, this instance's own too: the
+// broker must listen before anything is sent.
+func startBroker(t *testing.T, db *store.DB) *live.Broker {
+	t.Helper()
+	broker := live.New(db, "", nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); broker.Run(ctx) }()
+	t.Cleanup(func() { broker.CloseAll(); cancel(); <-done })
+	select {
+	case <-broker.Ready():
+	case <-time.After(30 * time.Second):
+		t.Fatal("the live broker did not start listening")
+	}
+	return broker
 }
 
 // scenario is one request and what its answer must (and must not) hold.

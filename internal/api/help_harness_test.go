@@ -3,15 +3,10 @@ package api
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/geo"
@@ -30,21 +25,7 @@ func newHelpEnv(t *testing.T, db *store.DB) *env {
 		BaseURL: "http://noaber.test", SecretKey: []byte("test"), PasswordMemoryKiB: 1024, Now: clk.Now,
 	})
 	hs := help.New(db, q, svc, geo.NewResolver(db, geo.ResolverOptions{}), help.Options{Now: clk.Now})
-	mux := http.NewServeMux()
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, "<!doctype html><title>page</title>")
-	})
-	New(Deps{Accounts: svc, Help: hs, BaseURL: "http://noaber.test", TrustProxy: true}).Register(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	spec := loadSpec(t)
-	router, err := gorillamux.NewRouter(spec)
-	if err != nil {
-		t.Fatalf("openapi router: %v", err)
-	}
-	return &env{t: t, db: db, svc: svc, srv: srv, router: router, spec: spec, clock: clk}
+	return serve(t, db, clk, Deps{Accounts: svc, Help: hs})
 }
 
 // neighbour is a test member with a private address and position.

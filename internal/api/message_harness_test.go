@@ -1,14 +1,8 @@
 package api
 
 import (
-	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
-
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/geo"
@@ -39,18 +33,7 @@ func newMessageEnv(t *testing.T, db *store.DB, withPush bool) *messageEnv {
 	})
 	hs := help.New(db, q, svc, geo.NewResolver(db, geo.ResolverOptions{}), help.Options{Now: clk.Now})
 	ns := notify.New(db, clk.Now)
-	broker := live.New(db, "", nil)
-	// On PostgreSQL events travel through LISTEN/NOTIFY, this instance's
-	// own too: the broker must listen before anything is sent.
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); broker.Run(ctx) }()
-	t.Cleanup(func() { broker.CloseAll(); cancel(); <-done })
-	select {
-	case <-broker.Ready():
-	case <-time.After(30 * time.Second):
-		t.Fatal("the live broker did not start listening")
-	}
+	broker := startBroker(t, db)
 	ms := message.New(db, svc, hs, broker, message.Options{Now: clk.Now})
 	me := &messageEnv{broker: broker}
 	opt := notify.DeliveryOptions{Queue: q, BaseURL: "http://noaber.test", SecretKey: []byte("test")}
@@ -62,24 +45,6 @@ func newMessageEnv(t *testing.T, db *store.DB, withPush bool) *messageEnv {
 		opt.Push, opt.VAPIDPublicKey, me.vapid = push.NewSender(keys, "mailto:test@noaber.test"), keys.Public, keys.Public
 	}
 	ns.Deliver(opt)
-
-	mux := http.NewServeMux()
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, "<!doctype html><title>page</title>")
-	})
-	New(Deps{Accounts: svc, Help: hs, Notify: ns, Messages: ms, Live: broker, BaseURL: "http://noaber.test", TrustProxy: true}).Register(mux)
-	srv := httptest.NewServer(mux)
-	// The event streams end before the server closes (Close waits for
-	// them); cleanups run last-registered first.
-	t.Cleanup(srv.Close)
-	t.Cleanup(broker.CloseAll)
-	spec := loadSpec(t)
-	router, err := gorillamux.NewRouter(spec)
-	if err != nil {
-		t.Fatalf("openapi router: %v", err)
-	}
-	me.env = &env{t: t, db: db, svc: svc, srv: srv, router: router, spec: spec, clock: clk}
+	me.env = serve(t, db, clk, Deps{Accounts: svc, Help: hs, Notify: ns, Messages: ms, Live: broker})
 	return me
 }
