@@ -39,8 +39,10 @@ func errLoginFailed() error {
 // Amsterdam time: day-month-year as Dutch readers write it.
 const suspendedFormat = "2-1-2006 15:04"
 
-// amsterdam is the time zone dates are shown in.
-var amsterdam = func() *time.Location {
+// Amsterdam is the time zone of every date and time people read or type
+// (and of quiet hours and parts of the day, for the dispatcher), loaded
+// once here, where every package that shows or takes a time can reach it.
+var Amsterdam = func() *time.Location {
 	l, err := time.LoadLocation("Europe/Amsterdam")
 	if err != nil {
 		panic("account: no time zone Europe/Amsterdam: " + err.Error())
@@ -54,7 +56,7 @@ func errSuspended(until time.Time) error {
 		return apperr.New(http.StatusForbidden, "account_suspended", "account.suspended_indefinitely")
 	}
 	return apperr.New(http.StatusForbidden, "account_suspended", "account.suspended_until",
-		"until", until.In(amsterdam).Format(suspendedFormat))
+		"until", until.In(Amsterdam).Format(suspendedFormat))
 }
 
 // Login checks an e-mail address and password and starts a session. Too

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"time"
-	_ "time/tzdata" // Europe/Amsterdam on hosts without a zoneinfo database
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
@@ -56,13 +55,7 @@ func (s *Service) now() time.Time { return s.opt.Now().UTC().Truncate(time.Micro
 
 // Amsterdam is the time zone of every date and time people type (and of
 // quiet hours and parts of the day, for the dispatcher).
-var Amsterdam = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		panic(err) // time/tzdata is embedded
-	}
-	return l
-}()
+var Amsterdam = account.Amsterdam
 
 // The contract the pages and the API use. Every error a user should see is
 // an *apperr.Error (keys in catalog help.json, field names as in the JSON

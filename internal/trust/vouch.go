@@ -3,8 +3,6 @@ package trust
 import (
 	"context"
 	"errors"
-	"time"
-	_ "time/tzdata" // Europe/Amsterdam on hosts without a zoneinfo database
 
 	"github.com/google/uuid"
 
@@ -12,15 +10,6 @@ import (
 	"github.com/noaber/noaber/internal/apperr"
 	"github.com/noaber/noaber/internal/store"
 )
-
-// amsterdam is where "today" is for a VOG date.
-var amsterdam = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		panic(err) // time/tzdata is embedded
-	}
-	return l
-}()
 
 // vouchee reads the edition of the user coord wants to vouch for, and
 // says whether coord may: a coordinator of that edition (or a platform
@@ -58,7 +47,7 @@ func (s *Service) Vouch(ctx context.Context, coord *account.User, userID string,
 	var vog any
 	if in.VOGCheckedOn != nil && !in.VOGCheckedOn.IsZero() {
 		day := vogDay(*in.VOGCheckedOn)
-		today := vogDay(s.now().In(amsterdam))
+		today := vogDay(s.now().In(account.Amsterdam))
 		if day.After(today) {
 			c.Add("vog_checked_on", "trust.vog_future")
 		}
