@@ -6,6 +6,7 @@ import (
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/dispatch"
 	"github.com/noaber/noaber/internal/notify"
+	"github.com/noaber/noaber/internal/trust"
 )
 
 // The API's own shapes. Domain types are never serialised as they are:
@@ -56,6 +57,7 @@ type PublicProfile struct {
 	Languages     []string      `json:"languages"`
 	EmailVerified bool          `json:"email_verified"`
 	MemberSince   string        `json:"member_since"`
+	Trust         TrustSignals  `json:"trust"`
 }
 
 // CategoryRef names a category inside another object.
@@ -65,7 +67,7 @@ type CategoryRef struct {
 	Icon string `json:"icon"`
 }
 
-func profileFrom(p *account.Profile) PublicProfile {
+func profileFrom(p *account.Profile, sig *trust.Signals) PublicProfile {
 	refs := func(cs []account.Category) []CategoryRef {
 		out := make([]CategoryRef, 0, len(cs))
 		for _, c := range cs {
@@ -76,7 +78,7 @@ func profileFrom(p *account.Profile) PublicProfile {
 	return PublicProfile{
 		ID: p.ID, DisplayName: p.DisplayName, Town: p.Town, Bio: p.Bio,
 		Asks: refs(p.Asks), Offers: refs(p.Offers), Languages: nonNil(p.Languages),
-		EmailVerified: p.EmailVerified, MemberSince: timeJSON(p.MemberSince),
+		EmailVerified: p.EmailVerified, MemberSince: timeJSON(p.MemberSince), Trust: trustFrom(sig),
 	}
 }
 
