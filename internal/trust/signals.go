@@ -97,7 +97,7 @@ func (s *Service) signalsChunk(ctx context.Context, ids []string, out map[string
 
 	idArgs := args[:len(ids)]
 	rows, err = s.db.Query(ctx, `SELECT wm.user_id, wg.name FROM watch_members wm JOIN watch_groups wg ON wg.id = wm.group_id
-		WHERE wm.user_id IN `+in+` AND wm.revoked_at IS NULL AND wg.confirmed_at IS NOT NULL AND wg.closed_at IS NULL
+		WHERE wm.user_id IN `+in+` AND `+groupBadge+`
 		ORDER BY wg.name, wg.id`, idArgs...)
 	if err != nil {
 		return err

@@ -48,12 +48,17 @@ func (s Signals) Any() bool {
 	return len(s.WatchGroups) > 0 || len(s.Vouches) > 0 || s.Helped > 0 || s.Thanks > 0
 }
 
+// groupBadge is the condition on a membership wm of group wg that shows
+// as a signal: not revoked, in a confirmed group that is still open.
+const groupBadge = `wm.revoked_at IS NULL AND wg.confirmed_at IS NOT NULL AND wg.closed_at IS NULL`
+
 // HasSignalSQL is a condition, true when the user whose id is in column
 // col has a signal beyond e-mail (the same test as Signals.Any), for the
-// dispatcher's candidate query. It takes no arguments.
+// dispatcher's trusted-only candidates and the new-account contact cap
+// (internal/message). It takes no arguments.
 func HasSignalSQL(col string) string {
 	return `(EXISTS (SELECT 1 FROM watch_members wm JOIN watch_groups wg ON wg.id = wm.group_id
-			WHERE wm.user_id = ` + col + ` AND wm.revoked_at IS NULL AND wg.confirmed_at IS NOT NULL AND wg.closed_at IS NULL)
+			WHERE wm.user_id = ` + col + ` AND ` + groupBadge + `)
 		OR EXISTS (SELECT 1 FROM vouches v WHERE v.user_id = ` + col + ` AND v.revoked_at IS NULL)
 		OR EXISTS (SELECT 1 FROM conversations cd WHERE cd.helper_id = ` + col + ` AND cd.done_at IS NOT NULL)
 		OR EXISTS (SELECT 1 FROM thanks th WHERE th.to_id = ` + col + `))`
