@@ -108,6 +108,8 @@ func TestReports(t *testing.T) {
 				body: report("person", piet.id, "spam", strings.Repeat("x", 1001)), status: 422, contains: []string{`"field":"note"`}},
 			{name: "a message in someone else's conversation", method: "POST", path: "/api/v1/reports", token: anna.token,
 				body: report("message", w.messageID, "dating", ""), status: 404, contains: []string{`"code":"not_found"`}},
+			{name: "yourself", method: "POST", path: "/api/v1/reports", token: anna.token,
+				body: report("person", anna.id, "spam", ""), status: 422, contains: []string{`"code":"self_report"`}},
 			{name: "a person who does not exist", method: "POST", path: "/api/v1/reports", token: anna.token,
 				body: report("person", "01a209ea-0000-7000-8000-000000000000", "spam", ""), status: 404},
 			{name: "a field that does not exist", method: "POST", path: "/api/v1/reports", token: anna.token,
@@ -115,7 +117,7 @@ func TestReports(t *testing.T) {
 				contains: []string{`"code":"unknown_field"`}},
 		})
 		if n := reports(); n != 2 {
-			t.Errorf("%d member reports after two good ones and seven refused, want 2", n)
+			t.Errorf("%d member reports after two good ones and eight refused, want 2", n)
 		}
 		var mine []FiledReport
 		e.do(t, scenario{method: "GET", path: "/api/v1/me/reports", token: els.token, status: 200}).decode(t, &mine)
@@ -197,7 +199,7 @@ func TestModerationSuspend(t *testing.T) {
 					`"actor":{"id":"` + mod.id + `"`, `"until":"`}},
 			{name: "Piet's token stops working at once", method: "GET", path: "/api/v1/me", token: piet.token, status: 401},
 			{name: "Piet cannot log in again", method: "POST", path: "/api/v1/tokens",
-				body: `{"email":"piet@example.nl","password":"lange zin van Piet"}`, status: 403},
+				body: `{"email":"piet@example.nl","password":"lange zin van Piet"}`, status: 403, contains: []string{`"code":"account_suspended"`}},
 			{name: "the report is closed", method: "GET", path: "/api/v1/moderation/reports/" + id, token: mod.token, status: 200,
 				contains: []string{`"status":"closed"`, `"outcome":"suspend"`, `"status":"suspended"`}},
 			{name: "acting on a closed report", method: "POST", path: actions, token: mod.token, body: `{"action":"dismiss","reason":"no_violation"}`,
