@@ -11,21 +11,31 @@ import (
 	"github.com/noaber/noaber/internal/testkit"
 )
 
+// enschedeEdition adds a local edition 'ed-ens' for Enschede's
+// municipality, with house rules version rulesVersion, and returns the
+// town.
+func (e *env) enschedeEdition(t *testing.T, rulesVersion int) geo.Place {
+	t.Helper()
+	ctx := context.Background()
+	enschede, ok := geo.LookupTown("Enschede")
+	if !ok {
+		t.Fatal("gazetteer does not know Enschede")
+	}
+	if _, err := e.db.Exec(ctx, "INSERT INTO editions (id, slug, name, rules_version, created_at) VALUES ('ed-ens', 'enschede', 'Enschede helpt', ?, ?)",
+		rulesVersion, e.now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.Exec(ctx, "INSERT INTO edition_areas (municipality_code, edition_id) VALUES (?, 'ed-ens')", enschede.MunicipalityCode); err != nil {
+		t.Fatal(err)
+	}
+	return enschede
+}
+
 func TestSignupPlacesTheUserInTheEditionOfTheirTown(t *testing.T) {
 	testkit.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
-		enschede, ok := geo.LookupTown("Enschede")
-		if !ok {
-			t.Fatal("gazetteer does not know Enschede")
-		}
-		// A local edition for Enschede's municipality.
-		if _, err := db.Exec(ctx, "INSERT INTO editions (id, slug, name, created_at) VALUES ('ed-ens', 'enschede', 'Enschede helpt', ?)", e.now); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Exec(ctx, "INSERT INTO edition_areas (municipality_code, edition_id) VALUES (?, 'ed-ens')", enschede.MunicipalityCode); err != nil {
-			t.Fatal(err)
-		}
+		enschede := e.enschedeEdition(t, account.RulesVersion)
 		hooked := 0
 		e.svc.OnPositionChange(func(ctx context.Context, tx *store.Tx, userID string) error { hooked++; return nil })
 

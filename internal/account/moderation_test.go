@@ -9,7 +9,6 @@ import (
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
-	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/store"
 	"github.com/noaber/noaber/internal/testkit"
@@ -305,16 +304,7 @@ func TestNewMemberOfALocalEditionAcceptsItsRules(t *testing.T) {
 	testkit.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
-		enschede, ok := geo.LookupTown("Enschede")
-		if !ok {
-			t.Fatal("gazetteer does not know Enschede")
-		}
-		if _, err := db.Exec(ctx, "INSERT INTO editions (id, slug, name, rules_version, created_at) VALUES ('ed-ens', 'enschede', 'Enschede helpt', 4, ?)", e.now); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Exec(ctx, "INSERT INTO edition_areas (municipality_code, edition_id) VALUES (?, 'ed-ens')", enschede.MunicipalityCode); err != nil {
-			t.Fatal(err)
-		}
+		e.enschedeEdition(t, 4)
 		u := e.verifiedUser(t, "ens@example.org")
 		got := e.authenticate(t, e.login(t, "ens@example.org"))
 		if u.EditionID != "ed-ens" || got.RulesOutdated {
