@@ -63,9 +63,10 @@ func warningsFrom(ws []moderation.Warning, l i18n.Lang) []Warning {
 	return out
 }
 
-// reasonText names a reason in plain words; an unknown one stays a code.
+// reasonText names a reason in plain words, as the warning's e-mail did;
+// an unknown one stays a code.
 func reasonText(l i18n.Lang, reason string) string {
-	key := "api.reason." + reason
+	key := "moderation.reason." + reason
 	if !i18n.Has(l, key) {
 		return reason
 	}
