@@ -198,6 +198,12 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 
 // LogoutEverywhere ends every session of the user, in browsers and apps.
 func (s *Service) LogoutEverywhere(ctx context.Context, userID string) error {
-	_, err := s.db.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
+	return endSessions(ctx, s.db, userID)
+}
+
+// endSessions signs the user out everywhere, in q: on logout everywhere,
+// a password change or reset, a suspension or removal.
+func endSessions(ctx context.Context, q store.Querier, userID string) error {
+	_, err := q.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
 	return err
 }

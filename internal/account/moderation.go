@@ -75,12 +75,6 @@ func Reinstate(ctx context.Context, tx *store.Tx, userID string, now time.Time) 
 	return err
 }
 
-// endSessions signs the user out everywhere, in tx.
-func endSessions(ctx context.Context, tx *store.Tx, userID string) error {
-	_, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
-	return err
-}
-
 // ProfileHook is called inside the transaction that saves a profile, with
 // the saved user (to check the bio with the flag rules).
 type ProfileHook func(ctx context.Context, tx *store.Tx, u *User) error

@@ -105,7 +105,7 @@ func (s *Service) setPassword(ctx context.Context, tx *store.Tx, userID, hash st
 		hash, now, verifiedAt, userID); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+	if err := endSessions(ctx, tx, userID); err != nil {
 		return err
 	}
 	u, err := s.userTx(ctx, tx, userID)
