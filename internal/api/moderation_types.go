@@ -116,8 +116,6 @@ type AcceptRulesInput struct {
 	Version int `json:"version"`
 }
 
-// AcknowledgeInput is empty: acknowledging needs no data.
-
 // Vouch is a partner organisation that knows the person; VOGCheckedOn
 // is the day a certificate of conduct was checked (YYYY-MM-DD), or null.
 type Vouch struct {
