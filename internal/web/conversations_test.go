@@ -3,28 +3,20 @@ package web_test
 import (
 	"bufio"
 	"context"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
-	"github.com/noaber/noaber/internal/dispatch"
-	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/i18n"
-	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/live"
 	"github.com/noaber/noaber/internal/message"
-	"github.com/noaber/noaber/internal/notify"
 	"github.com/noaber/noaber/internal/store"
 	"github.com/noaber/noaber/internal/testkit"
-	"github.com/noaber/noaber/internal/web"
 )
 
 // convEnv is dispatchEnv with conversations and live events wired in.
@@ -36,47 +28,8 @@ type convEnv struct {
 
 func newConvEnv(t *testing.T, db *store.DB) *convEnv {
 	t.Helper()
-	clk := &dispatchClock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
-	e := &env{db: db, sink: testkit.NewSMTPSink(t)}
-	e.q = jobs.New(db, jobs.Options{Now: clk.now})
-	resolver := geo.NewResolver(db, geo.ResolverOptions{})
-	e.acc = account.New(db, e.q, account.Options{BaseURL: baseURL, SecretKey: []byte("test"), PasswordMemoryKiB: 1024, Resolver: resolver, Now: clk.now})
-	e.acc.OnPositionChange(help.ReindexHelper)
-	hs := help.New(db, e.q, e.acc, resolver, help.Options{Now: clk.now})
-	ds := dispatch.New(db, e.q, e.acc, hs, dispatch.Options{Now: clk.now})
-	ns := notify.New(db, clk.now)
-	dsn := ""
-	if db.Engine() == store.Postgres {
-		dsn = db.URL
-	}
-	broker := live.New(db, dsn, slog.New(slog.DiscardHandler))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { broker.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	select {
-	case <-broker.Ready():
-	case <-time.After(30 * time.Second):
-		t.Fatal("the live broker did not start listening")
-	}
-	ms := message.New(db, e.acc, hs, broker, message.Options{Now: clk.now})
-	h, err := web.New(web.Deps{Accounts: e.acc, Help: hs, Dispatch: ds, Notify: ns, Messages: ms, Live: broker, BaseURL: baseURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	h.Register(mux)
-	e.srv = httptest.NewServer(mux)
-	t.Cleanup(e.srv.Close)
-	return &convEnv{dispatchEnv: &dispatchEnv{env: e, clk: clk, help: hs, d: ds, notify: ns}, msg: ms, live: broker}
-}
-
-// as is a browser signed in as u.
-func (e *convEnv) as(t *testing.T, u *account.User) *browser {
-	t.Helper()
-	b := e.browser(t)
-	b.login(u.Email)
-	return b
+	e, s := newWired(t, db, wiring{messages: true})
+	return &convEnv{dispatchEnv: e, msg: s.msg, live: s.live}
 }
 
 var convLocationRE = regexp.MustCompile(`^/messages/([^/?#]+)#bottom$`)

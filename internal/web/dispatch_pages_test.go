@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -17,11 +16,9 @@ import (
 	"github.com/noaber/noaber/internal/geo"
 	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/i18n"
-	"github.com/noaber/noaber/internal/jobs"
 	"github.com/noaber/noaber/internal/notify"
 	"github.com/noaber/noaber/internal/store"
 	"github.com/noaber/noaber/internal/testkit"
-	"github.com/noaber/noaber/internal/web"
 )
 
 // dispatchClock is the time of the services in these tests: Tuesday 24
@@ -47,24 +44,8 @@ type dispatchEnv struct {
 
 func newDispatchEnv(t *testing.T, db *store.DB) *dispatchEnv {
 	t.Helper()
-	clk := &dispatchClock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
-	e := &env{db: db, sink: testkit.NewSMTPSink(t)}
-	e.q = jobs.New(db, jobs.Options{Now: clk.now})
-	resolver := geo.NewResolver(db, geo.ResolverOptions{})
-	e.acc = account.New(db, e.q, account.Options{BaseURL: baseURL, SecretKey: []byte("test"), PasswordMemoryKiB: 1024, Resolver: resolver, Now: clk.now})
-	e.acc.OnPositionChange(help.ReindexHelper)
-	hs := help.New(db, e.q, e.acc, resolver, help.Options{Now: clk.now})
-	ds := dispatch.New(db, e.q, e.acc, hs, dispatch.Options{Now: clk.now})
-	ns := notify.New(db, clk.now)
-	h, err := web.New(web.Deps{Accounts: e.acc, Help: hs, Dispatch: ds, Notify: ns, BaseURL: baseURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	h.Register(mux)
-	e.srv = httptest.NewServer(mux)
-	t.Cleanup(e.srv.Close)
-	return &dispatchEnv{env: e, clk: clk, help: hs, d: ds, notify: ns}
+	e, _ := newWired(t, db, wiring{})
+	return e
 }
 
 // The members live in Enschede, north of its centre by some km, all at

@@ -23,7 +23,7 @@ func TestHouseRulesPublishAndAccept(t *testing.T) {
 		e := newTrustEnv(t, db)
 		coord := e.coordinator(t, "coco@example.org", "Coco")
 		member := e.person(t, "mila@example.org", "Mila", 1)
-		c, m := e.signedIn(t, coord), e.signedIn(t, member)
+		c, m := e.as(t, coord), e.as(t, member)
 		edit := "/coordinator/editions/" + nationalEdition + "/house-rules"
 
 		// The built-in rules to start with, for members and visitors.
@@ -84,7 +84,7 @@ func TestWatchGroupBadge(t *testing.T) {
 		admin := e.person(t, "anton@example.org", "Anton", 1)
 		joiner := e.person(t, "jet@example.org", "Jet", 2)
 		other := e.person(t, "olaf@example.org", "Olaf", 3)
-		c, a, j, o := e.signedIn(t, coord), e.signedIn(t, admin), e.signedIn(t, joiner), e.signedIn(t, other)
+		c, a, j, o := e.as(t, coord), e.as(t, admin), e.as(t, joiner), e.as(t, other)
 		const name = "Buurtpreventie De Hoven"
 		badge := tr(nl, "web.trust.watch", "name", name)
 
@@ -173,7 +173,7 @@ func TestVouchOnProfileAndInvitation(t *testing.T) {
 		coord := e.coordinator(t, "coco@example.org", "Coco")
 		seeker := e.person(t, "sanne@example.org", "Sanne", 0)
 		helper := e.helper(t, "henk@example.org", "Henk", 1)
-		c, s, hp := e.signedIn(t, coord), e.signedIn(t, seeker), e.signedIn(t, helper)
+		c, s, hp := e.as(t, coord), e.as(t, seeker), e.as(t, helper)
 		profile := "/people/" + seeker.ID
 		known := tr(nl, "web.trust.vouch", "organisation", "Welzijn Enschede")
 
@@ -223,7 +223,7 @@ func TestTrustedOnlyRequest(t *testing.T) {
 		e := newTrustEnv(t, db)
 		seeker := e.person(t, "sanne@example.org", "Sanne", 0)
 		other := e.person(t, "olaf@example.org", "Olaf", 1)
-		s, o := e.signedIn(t, seeker), e.signedIn(t, other)
+		s, o := e.as(t, seeker), e.as(t, other)
 		he := &helpEnv{env: e.env, help: e.help}
 		trustedOnly := func(id string) bool {
 			t.Helper()
@@ -275,7 +275,7 @@ func TestContactDetailsHint(t *testing.T) {
 		e := newTrustEnv(t, db)
 		seeker := e.person(t, "sanne@example.org", "Sanne", 0)
 		other := e.person(t, "olaf@example.org", "Olaf", 1)
-		s, o := e.signedIn(t, seeker), e.signedIn(t, other)
+		s, o := e.as(t, seeker), e.as(t, other)
 		he := &helpEnv{env: e.env, help: e.help}
 		hint := tr(nl, "web.trust.hint.contact_public")
 
