@@ -185,14 +185,6 @@ func requestFrom(v *help.RequestView) HelpRequest {
 	return out
 }
 
-func requestsFrom(vs []help.RequestView) []HelpRequest {
-	out := make([]HelpRequest, 0, len(vs))
-	for i := range vs {
-		out = append(out, requestFrom(&vs[i]))
-	}
-	return out
-}
-
 // Offer is a helper's concrete offer as the caller may see it.
 type Offer struct {
 	ID         string      `json:"id"`
@@ -218,14 +210,6 @@ func offerFrom(v *help.OfferView) Offer {
 	}
 	if v.Mine {
 		out.Hint = v.Hint
-	}
-	return out
-}
-
-func offersFrom(vs []help.OfferView) []Offer {
-	out := make([]Offer, 0, len(vs))
-	for i := range vs {
-		out = append(out, offerFrom(&vs[i]))
 	}
 	return out
 }

@@ -14,7 +14,7 @@ func (h *Handler) listInvitations(w http.ResponseWriter, r *http.Request, s *ses
 	if err != nil {
 		return err
 	}
-	h.writeJSON(w, r, http.StatusOK, invitationsFrom(vs))
+	h.writeJSON(w, r, http.StatusOK, listFrom(vs, invitationFrom))
 	return nil
 }
 

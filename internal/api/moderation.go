@@ -71,7 +71,7 @@ func (h *Handler) moderationPerson(w http.ResponseWriter, r *http.Request, s *se
 		return err
 	}
 	h.writeJSON(w, r, http.StatusOK, ModerationPerson{Subject: subjectFrom(&c.Subject),
-		Reports: modReportsFrom(c.OtherReports), Actions: auditsFrom(c.Actions)})
+		Reports: modReportsFrom(c.OtherReports), Actions: listFrom(c.Actions, auditFrom)})
 	return nil
 }
 
@@ -98,7 +98,7 @@ func (h *Handler) moderationAudit(w http.ResponseWriter, r *http.Request, s *ses
 	if err != nil {
 		return err
 	}
-	out := AuditLog{Actions: auditsFrom(as)}
+	out := AuditLog{Actions: listFrom(as, auditFrom)}
 	if len(as) == moderation.QueuePage {
 		out.Next = optString(as[len(as)-1].ID)
 	}

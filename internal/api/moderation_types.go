@@ -199,11 +199,7 @@ func modReportFrom(r *report.Report, reporterName string) ModReport {
 }
 
 func modReportsFrom(rs []report.Report) []ModReport {
-	out := make([]ModReport, 0, len(rs))
-	for i := range rs {
-		out = append(out, modReportFrom(&rs[i], ""))
-	}
-	return out
+	return listFrom(rs, func(r *report.Report) ModReport { return modReportFrom(r, "") })
 }
 
 // QueueItem is one open report or flag in the moderation queue.
@@ -286,14 +282,6 @@ func auditFrom(a *moderation.Action) AuditAction {
 	return out
 }
 
-func auditsFrom(as []moderation.Action) []AuditAction {
-	out := make([]AuditAction, 0, len(as))
-	for i := range as {
-		out = append(out, auditFrom(&as[i]))
-	}
-	return out
-}
-
 // ModerationCase is everything a moderator needs to judge one report.
 type ModerationCase struct {
 	Report       ModReport        `json:"report"`
@@ -311,7 +299,7 @@ func caseFrom(c *moderation.Case) ModerationCase {
 		Item: ReportedItem{Kind: c.Item.Kind, ID: c.Item.ID, Title: c.Item.Title, Text: c.Item.Text, Held: c.Item.Held,
 			Hidden: c.Item.Hidden, CreatedAt: optTime(c.Item.CreatedAt)},
 		Context: make([]ContextMessage, 0, len(c.Context)), OtherReports: modReportsFrom(c.OtherReports),
-		Actions: auditsFrom(c.Actions), Suggested: c.Suggested,
+		Actions: listFrom(c.Actions, auditFrom), Suggested: c.Suggested,
 	}
 	for _, m := range c.Context {
 		out.Context = append(out.Context, ContextMessage{ID: m.ID, Sender: PersonRef{ID: m.SenderID, DisplayName: m.SenderName},

@@ -50,6 +50,6 @@ func (h *Handler) myOffers(w http.ResponseWriter, r *http.Request, s *session) e
 	if err != nil {
 		return err
 	}
-	h.writeJSON(w, r, http.StatusOK, offersFrom(vs))
+	h.writeJSON(w, r, http.StatusOK, listFrom(vs, offerFrom))
 	return nil
 }

@@ -25,10 +25,6 @@ func (h *Handler) myReports(w http.ResponseWriter, r *http.Request, s *session) 
 	if err != nil {
 		return err
 	}
-	out := make([]FiledReport, 0, len(fs))
-	for i := range fs {
-		out = append(out, filedFrom(&fs[i]))
-	}
-	h.writeJSON(w, r, http.StatusOK, out)
+	h.writeJSON(w, r, http.StatusOK, listFrom(fs, filedFrom))
 	return nil
 }

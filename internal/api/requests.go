@@ -204,6 +204,6 @@ func (h *Handler) myRequests(w http.ResponseWriter, r *http.Request, s *session)
 	if err != nil {
 		return err
 	}
-	h.writeJSON(w, r, http.StatusOK, requestsFrom(vs))
+	h.writeJSON(w, r, http.StatusOK, listFrom(vs, requestFrom))
 	return nil
 }

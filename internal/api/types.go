@@ -97,6 +97,16 @@ type Token struct {
 	User      Me     `json:"user"`
 }
 
+// listFrom converts each of vs with from, in order; an empty list encodes
+// as [] rather than null.
+func listFrom[T, U any](vs []T, from func(*T) U) []U {
+	out := make([]U, 0, len(vs))
+	for i := range vs {
+		out = append(out, from(&vs[i]))
+	}
+	return out
+}
+
 // nonNil makes an empty list encode as [] rather than null.
 func nonNil(s []string) []string {
 	if s == nil {
@@ -130,14 +140,6 @@ func invitationFrom(v *dispatch.Invitation) Invitation {
 	}
 	if v.Status == dispatch.InvWithdrawn {
 		out.WithdrawnReason = optString(v.WithdrawnWhy)
-	}
-	return out
-}
-
-func invitationsFrom(vs []dispatch.Invitation) []Invitation {
-	out := make([]Invitation, 0, len(vs))
-	for i := range vs {
-		out = append(out, invitationFrom(&vs[i]))
 	}
 	return out
 }
