@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/i18n"
@@ -370,5 +371,29 @@ func TestHeldMessageAndSafetyHint(t *testing.T) {
 		// The hint is only shown for known hints.
 		kc := regexp.MustCompile(`^/messages/([^/?#]+)`).FindStringSubmatch(hl)[1]
 		k.get("/messages/"+kc+"?hint=bogus").expect(t, http.StatusOK).hasNot(t, `id="safety-hint"`)
+	})
+}
+
+// When a suspension runs out the system lifts it; the audit log and the
+// person's history name that reason in words.
+func TestModerationSuspensionExpires(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newModEnv(t, db)
+		pest := e.person(t, "bram@example.org", "Bram", 2)
+		modU := e.person(t, "mo@example.org", "Mo", 1)
+		e.moderator(t, modU, "nederland")
+		d := moderation.Decision{Action: moderation.Suspend, Reason: report.ReasonMoney, Days: moderation.SuspendDays[0]}
+		if _, err := e.mod.ActOnPerson(context.Background(), e.userByID(t, modU.ID), pest.ID, d); err != nil {
+			t.Fatal(err)
+		}
+		e.clk.add(time.Duration(moderation.SuspendDays[0]+1) * 24 * time.Hour)
+		e.run(t)
+
+		m := e.as(t, modU)
+		for _, path := range []string{"/moderation/audit", "/moderation/people/" + pest.ID} {
+			m.get(path).expect(t, http.StatusOK).has(t, tr(i18n.NL, "web.moderation.action.lift"),
+				tr(i18n.NL, "web.moderation.reason.expired"), tr(i18n.NL, "web.moderation.by_system")).
+				hasNot(t, "web.moderation.reason.")
+		}
 	})
 }
