@@ -47,7 +47,7 @@ func TestReportForm(t *testing.T) {
 		form.has(t, `id="report-form"`, req.Title, `name="kind" value="request"`, `name="id" value="`+req.ID+`"`, `id="note"`,
 			`href="/requests/`+req.ID+`"`)
 		for _, r := range report.Reasons {
-			form.has(t, `id="reason-`+r+`"`, tr(i18n.NL, "web.report.reason."+r), tr(i18n.NL, "web.report.reason."+r+".hint"))
+			form.has(t, `id="reason-`+r+`"`, tr(i18n.NL, "web.moderation.reason."+r), tr(i18n.NL, "web.report.reason."+r+".hint"))
 		}
 
 		// Unknown kinds and items are not found.
@@ -74,7 +74,7 @@ func TestReportForm(t *testing.T) {
 			t.Fatalf("%d reports, want 1", n)
 		}
 		mine := h.get("/me/reports").expect(t, http.StatusOK)
-		mine.has(t, `id="my-reports"`, tr(i18n.NL, "web.my_reports.kind.request"), tr(i18n.NL, "web.report.reason.money"),
+		mine.has(t, `id="my-reports"`, tr(i18n.NL, "web.my_reports.kind.request"), tr(i18n.NL, "web.moderation.reason.money"),
 			tr(i18n.NL, "web.my_reports.outcome.pending"))
 		// The seeker's own list is empty: reports are private.
 		e.as(t, seeker).get("/me/reports").expect(t, http.StatusOK).has(t, `id="my-reports-none"`)

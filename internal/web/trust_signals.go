@@ -23,7 +23,7 @@ type trustBadge struct {
 func (v *view) TrustBadges(s trust.Signals, withEmail bool) []trustBadge {
 	var out []trustBadge
 	if withEmail && s.EmailVerified {
-		out = append(out, trustBadge{ID: "trust-email", Icon: "check", Text: v.T("web.trust.email")})
+		out = append(out, trustBadge{ID: "trust-email", Icon: "check", Text: v.T("web.profile.verified")})
 	}
 	for i, g := range s.WatchGroups {
 		out = append(out, trustBadge{ID: "trust-watch-" + strconv.Itoa(i), Icon: "people", Text: v.T("web.trust.watch", "name", g)})
@@ -39,7 +39,7 @@ func (v *view) TrustBadges(s trust.Signals, withEmail bool) []trustBadge {
 		out = append(out, trustBadge{ID: "trust-helped", Icon: "heart", Text: v.N("web.trust.helped", s.Helped)})
 	}
 	if s.Thanks > 0 {
-		out = append(out, trustBadge{ID: "trust-thanks", Icon: "speech", Text: v.N("web.trust.thanks", s.Thanks)})
+		out = append(out, trustBadge{ID: "trust-thanks", Icon: "speech", Text: v.N("web.profile.thanks_count", s.Thanks)})
 	}
 	return out
 }

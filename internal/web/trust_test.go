@@ -205,7 +205,7 @@ func TestVouchOnProfileAndInvitation(t *testing.T) {
 		// The helper sees it in the invitation to the seeker's request.
 		rv := e.ask(t, seeker, "Boodschappen voor deze week", false)
 		inv := e.openInvitation(t, helper, rv.ID)
-		hp.get("/invitations/"+inv.ID).expect(t, http.StatusOK).has(t, `id="trust-signals"`, known, vog, tr(nl, "web.trust.email"))
+		hp.get("/invitations/"+inv.ID).expect(t, http.StatusOK).has(t, `id="trust-signals"`, known, vog, tr(nl, "web.profile.verified"))
 		hp.get("/invitations").expect(t, http.StatusOK).has(t, known)
 
 		// Withdrawn: gone everywhere.
