@@ -158,7 +158,7 @@ func TestQueueAndCase(t *testing.T) {
 
 		q, err := e.mod.Queue(e.ctx, mod, edA, "")
 		if err != nil || len(q) != 2 || q[0].Report.ID != f.ID || q[1].Report.ID != f2.ID || q[0].Summary != "Bericht g" ||
-			q[0].SubjectName != account.DisplayName("Bert", "de Vries", false) {
+			q[0].SubjectName != account.DisplayName("Bert", "de Vries", false) || q[0].Others != 0 || q[1].Others != 0 {
 			t.Fatalf("queue: %+v, %v", q, err)
 		}
 		if q, _ = e.mod.Queue(e.ctx, mod, edA, f.ID); len(q) != 1 || q[0].Report.ID != f2.ID {
@@ -185,6 +185,13 @@ func TestQueueAndCase(t *testing.T) {
 		}
 		if e.count("SELECT COUNT(*) FROM notifications WHERE user_id = ? AND kind = ? AND ref = ?", anna.ID, notify.ReportOutcome, f.ID) != 1 {
 			t.Error("no outcome notification for the reporter")
+		}
+
+		// A second open report on Bert: each counts the other.
+		e.clk.add(time.Minute)
+		f4 := e.reportPerson(anna, bert, report.ReasonHarassment)
+		if q, _ = e.mod.Queue(e.ctx, mod, "", ""); len(q) != 2 || q[1].Report.ID != f4.ID || q[0].Others != 1 || q[1].Others != 1 {
+			t.Errorf("queue with two reports on Bert: %+v", q)
 		}
 	})
 }

@@ -58,9 +58,12 @@ func (s *Service) Queue(ctx context.Context, mod *account.User, editionID, after
 		where = append(where, "(r.created_at > ? OR (r.created_at = ? AND r.id > ?))")
 		args = append(args, at, at, after)
 	}
+	// Others counts the open reports on the item, r among them, less one:
+	// no condition on o.id, so an index of open reports by target answers
+	// it without reading the rows.
 	q := "SELECT " + report.Columns + `, su.first_name, su.surname, su.show_full_surname, ` + itemTextColumn + `,
 			(SELECT COUNT(*) FROM reports o WHERE o.target_kind = r.target_kind AND o.target_id = r.target_id
-				AND o.status = 'open' AND o.id <> r.id)
+				AND o.status = 'open') - 1
 		FROM reports r JOIN users su ON su.id = r.subject_id` + itemText + `
 		WHERE r.status = 'open'`
 	for _, w := range where {
