@@ -2,11 +2,14 @@ package moderation
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/apperr"
+	"github.com/noaber/noaber/internal/report"
+	"github.com/noaber/noaber/internal/store"
 )
 
 // errNotModerator is the answer for anyone who may not moderate (an
@@ -71,6 +74,44 @@ func (s *Service) access(ctx context.Context, mod *account.User, editionID strin
 		return errNotModerator()
 	}
 	return nil
+}
+
+// reportFor reads a report of an edition mod covers. Someone who
+// moderates nowhere gets 403 before the report is looked up, so a report
+// that does not exist is 404 only to a moderator.
+func (s *Service) reportFor(ctx context.Context, mod *account.User, reportID string) (report.Report, error) {
+	sc, err := s.scopeOf(ctx, mod)
+	if err != nil {
+		return report.Report{}, err
+	}
+	r, err := report.Get(ctx, s.db, reportID)
+	if errors.Is(err, store.ErrNotFound) {
+		return report.Report{}, apperr.NotFound()
+	}
+	if err != nil {
+		return report.Report{}, err
+	}
+	if !sc.covers(r.EditionID) {
+		return report.Report{}, errNotModerator()
+	}
+	return r, nil
+}
+
+// subjectFor reads a person of an edition mod covers, as reportFor does
+// a report.
+func (s *Service) subjectFor(ctx context.Context, mod *account.User, userID string) (*Subject, error) {
+	sc, err := s.scopeOf(ctx, mod)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := s.subject(ctx, s.db, userID)
+	if err != nil {
+		return nil, err
+	}
+	if !sc.covers(sub.EditionID) {
+		return nil, errNotModerator()
+	}
+	return sub, nil
 }
 
 // Editions lists the editions whose queue mod may see, the national one

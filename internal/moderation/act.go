@@ -58,21 +58,11 @@ func checkDecision(d Decision, onReport bool) (Decision, error) {
 
 // Act applies a decision to a report's subject and closes the report.
 func (s *Service) Act(ctx context.Context, mod *account.User, reportID string, d Decision) (*Action, error) {
-	sc, err := s.scopeOf(ctx, mod)
-	if err != nil {
+	if _, err := s.reportFor(ctx, mod, reportID); err != nil {
 		return nil, err
 	}
-	r, err := report.Get(ctx, s.db, reportID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, apperr.NotFound()
-	}
+	d, err := checkDecision(d, true)
 	if err != nil {
-		return nil, err
-	}
-	if !sc.covers(r.EditionID) {
-		return nil, errNotModerator()
-	}
-	if d, err = checkDecision(d, true); err != nil {
 		return nil, err
 	}
 	var a *Action
@@ -97,16 +87,9 @@ func (s *Service) Act(ctx context.Context, mod *account.User, reportID string, d
 // ActOnPerson applies Warn, Suspend, Remove or Lift to a person without a
 // report.
 func (s *Service) ActOnPerson(ctx context.Context, mod *account.User, userID string, d Decision) (*Action, error) {
-	sc, err := s.scopeOf(ctx, mod)
+	sub, err := s.subjectFor(ctx, mod, userID)
 	if err != nil {
 		return nil, err
-	}
-	sub, err := s.subject(ctx, s.db, userID)
-	if err != nil {
-		return nil, err
-	}
-	if !sc.covers(sub.EditionID) {
-		return nil, errNotModerator()
 	}
 	if d, err = checkDecision(d, false); err != nil {
 		return nil, err

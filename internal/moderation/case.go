@@ -19,19 +19,9 @@ const MaxHistory = 50
 // an edition mod does not cover is 403, as is one that does not exist for
 // someone who moderates nowhere.
 func (s *Service) Case(ctx context.Context, mod *account.User, reportID string) (*Case, error) {
-	sc, err := s.scopeOf(ctx, mod)
+	r, err := s.reportFor(ctx, mod, reportID)
 	if err != nil {
 		return nil, err
-	}
-	r, err := report.Get(ctx, s.db, reportID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, apperr.NotFound()
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !sc.covers(r.EditionID) {
-		return nil, errNotModerator()
 	}
 	c := &Case{Report: r, Suggested: suggested(r.Reason)}
 	if r.ReporterID != "" {
@@ -60,16 +50,9 @@ func (s *Service) Case(ctx context.Context, mod *account.User, reportID string) 
 
 // Person returns the person with their reports and actions, newest first.
 func (s *Service) Person(ctx context.Context, mod *account.User, userID string) (*Case, error) {
-	sc, err := s.scopeOf(ctx, mod)
+	subject, err := s.subjectFor(ctx, mod, userID)
 	if err != nil {
 		return nil, err
-	}
-	subject, err := s.subject(ctx, s.db, userID)
-	if err != nil {
-		return nil, err
-	}
-	if !sc.covers(subject.EditionID) {
-		return nil, errNotModerator()
 	}
 	c := &Case{Subject: *subject}
 	if c.Item, err = s.item(ctx, report.TargetPerson, userID, subject); err != nil {
