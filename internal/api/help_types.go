@@ -15,14 +15,9 @@ import (
 // rounded distance between snapped cells. Place is filled for the seeker
 // alone.
 
-// amsterdam is the zone the request times are given in.
-var amsterdam = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		panic("api: no time zone Europe/Amsterdam: " + err.Error())
-	}
-	return l
-}()
+// amsterdam is the time zone of every time shown or taken: help happens
+// in the Netherlands, whatever the server's zone (loaded once, in account).
+var amsterdam = account.Amsterdam
 
 // weekdays are the day names of the API, Monday first (index 0 = ISO 1).
 var weekdays = [7]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}

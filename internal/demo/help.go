@@ -69,7 +69,7 @@ func fillHelp(ctx context.Context, accounts *account.Service, hs *help.Service, 
 			seekers = append(seekers, u)
 		}
 	}
-	loc, _ := time.LoadLocation("Europe/Amsterdam")
+	loc := account.Amsterdam
 	for i, dr := range demoRequests {
 		seeker := seekers[i%len(seekers)]
 		tmpl, err := hs.Template(ctx, i18n.NL, dr.cat)

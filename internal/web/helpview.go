@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/noaber/noaber/internal/account"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,15 +13,9 @@ import (
 	"github.com/noaber/noaber/internal/i18n"
 )
 
-// amsterdam is the time zone of every time a page shows: help happens in
-// the Netherlands, whatever the server's zone.
-var amsterdam = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		panic("web: no time zone Europe/Amsterdam: " + err.Error())
-	}
-	return l
-}()
+// amsterdam is the time zone of every time shown or taken: help happens
+// in the Netherlands, whatever the server's zone (loaded once, in account).
+var amsterdam = account.Amsterdam
 
 // Distance is a distance as others may see it: "minder dan 1 km" for 0,
 // else whole kilometres.
