@@ -39,27 +39,17 @@ func (s *Service) scopeOf(ctx context.Context, mod *account.User) (scope, error)
 	if mod.IsAdmin() {
 		return scope{all: true}, nil
 	}
-	rows, err := s.db.Query(ctx, `SELECT e.id, e.is_national FROM edition_roles r JOIN editions e ON e.id = r.edition_id
-		WHERE r.user_id = ? AND r.role = ?`, mod.ID, account.RoleModerator)
+	eds, err := s.accounts.EditionsWithRole(ctx, mod, account.RoleModerator)
 	if err != nil {
 		return scope{}, err
 	}
-	defer rows.Close()
-	var sc scope
-	for rows.Next() {
-		var id string
-		var national bool
-		if err := rows.Scan(&id, &national); err != nil {
-			return scope{}, err
-		}
-		sc.all = sc.all || national
-		sc.editions = append(sc.editions, id)
-	}
-	if err := rows.Err(); err != nil {
-		return scope{}, err
-	}
-	if !sc.all && len(sc.editions) == 0 {
+	if len(eds) == 0 {
 		return scope{}, errNotModerator()
+	}
+	var sc scope
+	for _, e := range eds {
+		sc.all = sc.all || e.National
+		sc.editions = append(sc.editions, e.ID)
 	}
 	return sc, nil
 }
