@@ -9,6 +9,7 @@ import (
 
 	"github.com/noaber/noaber/internal/account"
 	"github.com/noaber/noaber/internal/flag"
+	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/mail"
 	"github.com/noaber/noaber/internal/moderation"
@@ -145,7 +146,7 @@ func TestEmails(t *testing.T) {
 				if c.action == moderation.Suspend {
 					until := i18n.T(lang, "mail.moderation_suspend.intro_indefinitely", "site", "Noaber")
 					if c.days > 0 {
-						month := i18n.T(lang, "web.month."+strconv.Itoa(int(a.Until.In(amsterdam()).Month())))
+						month := i18n.T(lang, "web.month."+strconv.Itoa(int(a.Until.In(help.Amsterdam).Month())))
 						until = month
 					}
 					if !strings.Contains(m.Text, until) {
@@ -158,14 +159,6 @@ func TestEmails(t *testing.T) {
 			}
 		}
 	})
-}
-
-func amsterdam() *time.Location {
-	l, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return l
 }
 
 // TestMailsRender renders every mail of trust and safety in every

@@ -7,19 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/noaber/noaber/internal/help"
 	"github.com/noaber/noaber/internal/i18n"
 	"github.com/noaber/noaber/internal/mail"
 	"github.com/noaber/noaber/internal/store"
 )
-
-// amsterdam is where the dates in e-mails are told.
-var amsterdam = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return l
-}()
 
 // mailPerson tells the person what a moderator did, in their language,
 // in tx (the outbox): also a suspended or removed person, whose sessions
@@ -59,8 +51,9 @@ func (s *Service) mailPerson(ctx context.Context, tx *store.Tx, p *person, a *Ac
 	return mail.Enqueue(ctx, s.jobs, tx, m)
 }
 
-// date is a day as people write it: "14 januari 2027", "14 January 2027".
+// date is a day in Amsterdam as people write it: "14 januari 2027",
+// "14 January 2027".
 func date(lang i18n.Lang, t time.Time) string {
-	t = t.In(amsterdam)
+	t = t.In(help.Amsterdam)
 	return strconv.Itoa(t.Day()) + " " + i18n.T(lang, "web.month."+strconv.Itoa(int(t.Month()))) + " " + strconv.Itoa(t.Year())
 }
