@@ -108,15 +108,16 @@ func (s *Service) ActOnPerson(ctx context.Context, mod *account.User, userID str
 // person is what an action needs to know about its subject, read in its
 // transaction.
 type person struct {
-	ID, EditionID, Email, FirstName, Locale, Status string
-	SuspendedUntil                                  time.Time
+	ID, EditionID, EditionName, Email, FirstName, Locale, Status string
+	SuspendedUntil                                               time.Time
 }
 
 func readPerson(ctx context.Context, tx *store.Tx, userID string) (*person, error) {
 	var p person
 	var until sql.NullTime
-	err := tx.QueryRow(ctx, "SELECT id, edition_id, email, first_name, locale, status, suspended_until FROM users WHERE id = ?", userID).
-		Scan(&p.ID, &p.EditionID, &p.Email, &p.FirstName, &p.Locale, &p.Status, &until)
+	err := tx.QueryRow(ctx, `SELECT u.id, u.edition_id, e.name, u.email, u.first_name, u.locale, u.status, u.suspended_until
+		FROM users u JOIN editions e ON e.id = u.edition_id WHERE u.id = ?`, userID).
+		Scan(&p.ID, &p.EditionID, &p.EditionName, &p.Email, &p.FirstName, &p.Locale, &p.Status, &until)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, apperr.NotFound()
 	}

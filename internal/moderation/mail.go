@@ -32,17 +32,13 @@ func (s *Service) mailPerson(ctx context.Context, tx *store.Tx, p *person, a *Ac
 	if contact == "" {
 		contact = rules
 	}
-	var edition string
-	if err := tx.QueryRow(ctx, "SELECT name FROM editions WHERE id = ?", p.EditionID).Scan(&edition); err != nil {
-		return fmt.Errorf("moderation: e-mail for %s: the edition: %w", a.Action, err)
-	}
 	m, err := mail.Render(lang, "moderation_"+a.Action, map[string]any{
 		"Name":      p.FirstName,
 		"Reason":    a.Reason,
 		"Until":     until,
 		"RulesLink": rules,
 		"Contact":   contact,
-		"Edition":   edition,
+		"Edition":   p.EditionName,
 	})
 	if err != nil {
 		return fmt.Errorf("moderation: e-mail for %s: %w", a.Action, err)
