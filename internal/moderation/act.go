@@ -252,14 +252,15 @@ func (s *Service) closeReports(ctx context.Context, tx *store.Tx, a *Action, r *
 	default:
 		where, args = "id = ?", []any{r.ID}
 	}
-	rows, err := tx.Query(ctx, "SELECT id, reporter_id FROM reports WHERE status = 'open' AND "+where, args...)
+	rows, err := tx.Query(ctx, `UPDATE reports SET status = 'closed', outcome = ?, action_id = ?, closed_at = ?
+		WHERE status = 'open' AND `+where+` RETURNING id, reporter_id`, append([]any{a.Action, a.ID, now}, args...)...)
 	if err != nil {
 		return err
 	}
-	type closing struct{ id, reporter string }
-	var list []closing
+	type closed struct{ id, reporter string }
+	var list []closed
 	for rows.Next() {
-		var c closing
+		var c closed
 		var reporter sql.NullString
 		if err := rows.Scan(&c.id, &reporter); err != nil {
 			rows.Close()
@@ -273,10 +274,6 @@ func (s *Service) closeReports(ctx context.Context, tx *store.Tx, a *Action, r *
 		return err
 	}
 	for _, c := range list {
-		if _, err := tx.Exec(ctx, `UPDATE reports SET status = 'closed', outcome = ?, action_id = ?, closed_at = ?
-			WHERE id = ? AND status = 'open'`, a.Action, a.ID, now, c.id); err != nil {
-			return err
-		}
 		if c.reporter == "" {
 			continue
 		}
