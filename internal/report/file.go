@@ -132,14 +132,13 @@ func (s *Service) openReport(ctx context.Context, q store.Querier, reporterID, k
 
 // filedOf is a report as its reporter sees it.
 func filedOf(r Report) Filed {
-	f := Filed{ID: r.ID, TargetKind: r.TargetKind, TargetID: r.TargetID, Reason: r.Reason, Note: r.Note,
-		Outcome: OutcomeOf(r.Status, r.Outcome), CreatedAt: r.CreatedAt, ClosedAt: r.ClosedAt}
-	return f
+	return Filed{ID: r.ID, TargetKind: r.TargetKind, TargetID: r.TargetID, Reason: r.Reason, Note: r.Note,
+		Outcome: outcomeOf(r.Status, r.Outcome), CreatedAt: r.CreatedAt, ClosedAt: r.ClosedAt}
 }
 
-// OutcomeOf is what a reporter is told of a report with this status and
+// outcomeOf is what a reporter is told of a report with this status and
 // action: pending, or in general terms whether action was taken.
-func OutcomeOf(status, action string) string {
+func outcomeOf(status, action string) string {
 	switch {
 	case status == StatusOpen:
 		return OutcomePending
