@@ -24,14 +24,15 @@ import (
 // period ran out (actor NULL in the audit log).
 const ReasonExpired = "expired"
 
-var actions = []string{Dismiss, Warn, Suspend, Remove, Lift}
+// Actions lists every action a moderator can take.
+var Actions = []string{Dismiss, Warn, Suspend, Remove, Lift}
 
 // checkDecision validates a decision; onReport says whether it is about
 // a report (only then can it be Dismiss).
 func checkDecision(d Decision, onReport bool) (Decision, error) {
 	d.Note = strings.TrimSpace(d.Note)
 	var c apperr.Collector
-	if !slices.Contains(actions, d.Action) || (d.Action == Dismiss && !onReport) {
+	if !slices.Contains(Actions, d.Action) || (d.Action == Dismiss && !onReport) {
 		c.Add("action", "moderation.error.action")
 	}
 	switch {

@@ -51,15 +51,13 @@ func (h *Handler) moderationQueue(w http.ResponseWriter, r *http.Request, v *vis
 		p.Next = items[len(items)-1].Report.ID
 	}
 	vw := &view{Data: p}
-	if a := q.Get("done"); slices.Contains(moderationActions, a) {
+	if a := q.Get("done"); slices.Contains(moderation.Actions, a) {
 		vw.Notice = "web.moderation.done." + a
 	}
 	h.render(w, r, http.StatusOK, "moderation", vw)
 	return nil
 }
 
-// moderationActions are the actions whose success the pages report.
-var moderationActions = []string{moderation.Dismiss, moderation.Warn, moderation.Suspend, moderation.Remove, moderation.Lift}
 
 // moderationFailed renders "not allowed" as the 403 page with a text of
 // its own; other errors go the usual way.

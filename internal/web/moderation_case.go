@@ -36,7 +36,7 @@ func (h *Handler) moderationCase(w http.ResponseWriter, r *http.Request, v *visi
 
 func (h *Handler) moderationPerson(w http.ResponseWriter, r *http.Request, v *visit) error {
 	vw := &view{}
-	if a := r.URL.Query().Get("done"); slices.Contains(moderationActions, a) {
+	if a := r.URL.Query().Get("done"); slices.Contains(moderation.Actions, a) {
 		vw.Notice = "web.moderation.done." + a
 	}
 	return h.renderCase(w, r, v, http.StatusOK, vw, "")
@@ -91,7 +91,7 @@ func (h *Handler) actFailed(w http.ResponseWriter, r *http.Request, v *visit, ac
 		ids[n] = n + "-" + action
 	}
 	status := f.setError(v.lang, e, ids)
-	if !slices.Contains(moderationActions, action) {
+	if !slices.Contains(moderation.Actions, action) {
 		action = ""
 	}
 	return h.renderCase(w, r, v, status, &view{Form: f}, action)
