@@ -58,7 +58,6 @@ func (h *Handler) moderationQueue(w http.ResponseWriter, r *http.Request, v *vis
 	return nil
 }
 
-
 // moderationFailed renders "not allowed" as the 403 page with a text of
 // its own; other errors go the usual way.
 func (h *Handler) moderationFailed(w http.ResponseWriter, r *http.Request, err error) error {
