@@ -47,7 +47,7 @@ func TestReportForm(t *testing.T) {
 		form.has(t, `id="report-form"`, req.Title, `name="kind" value="request"`, `name="id" value="`+req.ID+`"`, `id="note"`,
 			`href="/requests/`+req.ID+`"`)
 		for _, r := range report.Reasons {
-			form.has(t, `id="reason-`+r+`"`, tr(i18n.NL, "web.moderation.reason."+r), tr(i18n.NL, "web.report.reason."+r+".hint"))
+			form.has(t, `id="reason-`+r+`"`, tr(i18n.NL, "moderation.reason."+r), tr(i18n.NL, "web.report.reason."+r+".hint"))
 		}
 
 		// Unknown kinds and items are not found.
@@ -74,7 +74,7 @@ func TestReportForm(t *testing.T) {
 			t.Fatalf("%d reports, want 1", n)
 		}
 		mine := h.get("/me/reports").expect(t, http.StatusOK)
-		mine.has(t, `id="my-reports"`, tr(i18n.NL, "web.my_reports.kind.request"), tr(i18n.NL, "web.moderation.reason.money"),
+		mine.has(t, `id="my-reports"`, tr(i18n.NL, "web.my_reports.kind.request"), tr(i18n.NL, "moderation.reason.money"),
 			tr(i18n.NL, "web.my_reports.outcome.pending"))
 		// The seeker's own list is empty: reports are private.
 		e.as(t, seeker).get("/me/reports").expect(t, http.StatusOK).has(t, `id="my-reports-none"`)
@@ -119,7 +119,7 @@ func TestModerationQueueCaseAct(t *testing.T) {
 		s.get("/me/help").expect(t, http.StatusOK).hasNot(t, `id="nav-moderation"`)
 
 		q := m.get("/moderation").expect(t, http.StatusOK)
-		q.has(t, `id="queue"`, "Bram", tr(i18n.NL, "web.moderation.reason.money"), `href="/moderation/audit"`)
+		q.has(t, `id="queue"`, "Bram", tr(i18n.NL, "moderation.reason.money"), `href="/moderation/audit"`)
 		ids := caseLinks(q)
 		if len(ids) == 0 {
 			t.Fatalf("the queue links to no report:\n%s", q.body)
@@ -182,7 +182,7 @@ func TestModerationQueueCaseAct(t *testing.T) {
 			has(t, `id="error-summary"`)
 
 		audit := m.get("/moderation/audit").expect(t, http.StatusOK)
-		audit.has(t, `id="audit"`, tr(i18n.NL, "web.moderation.action.suspend"), tr(i18n.NL, "web.moderation.reason.money"),
+		audit.has(t, `id="audit"`, tr(i18n.NL, "web.moderation.action.suspend"), tr(i18n.NL, "moderation.reason.money"),
 			`href="/moderation/people/`+pest.ID+`"`, tr(i18n.NL, "web.moderation.by", "name", modU.DisplayName()))
 
 		// The person's page: history, and lifting the suspension.
@@ -281,7 +281,7 @@ func TestWarningInterstitial(t *testing.T) {
 			p.get(path).expect(t, http.StatusSeeOther, "/me/warnings")
 		}
 		w := p.get("/me/warnings").expect(t, http.StatusOK)
-		w.has(t, tr(i18n.NL, "web.moderation.reason.dating"), "Noaber is geen datingsite.", tr(i18n.NL, "web.warnings.acknowledge"))
+		w.has(t, tr(i18n.NL, "moderation.reason.dating"), "Noaber is geen datingsite.", tr(i18n.NL, "web.warnings.acknowledge"))
 		m2 := regexp.MustCompile(`action="/me/warnings/([^/"]+)/acknowledge"`).FindStringSubmatch(w.body)
 		if m2 == nil {
 			t.Fatalf("no acknowledge form:\n%s", w.body)
@@ -346,7 +346,7 @@ func TestHeldMessageAndSafetyHint(t *testing.T) {
 
 		m := e.as(t, modU)
 		q := m.get("/moderation").expect(t, http.StatusOK)
-		q.has(t, tr(i18n.NL, "web.moderation.source.flag"), tr(i18n.NL, "web.moderation.reason.dating"), dating)
+		q.has(t, tr(i18n.NL, "web.moderation.source.flag"), tr(i18n.NL, "moderation.reason.dating"), dating)
 		ids := caseLinks(q)
 		if len(ids) != 1 {
 			t.Fatalf("queue has %d reports, want the one flag:\n%s", len(ids), q.body)
@@ -392,8 +392,8 @@ func TestModerationSuspensionExpires(t *testing.T) {
 		m := e.as(t, modU)
 		for _, path := range []string{"/moderation/audit", "/moderation/people/" + pest.ID} {
 			m.get(path).expect(t, http.StatusOK).has(t, tr(i18n.NL, "web.moderation.action.lift"),
-				tr(i18n.NL, "web.moderation.reason.expired"), tr(i18n.NL, "web.moderation.by_system")).
-				hasNot(t, "web.moderation.reason.")
+				tr(i18n.NL, "moderation.reason.expired"), tr(i18n.NL, "web.moderation.by_system")).
+				hasNot(t, "moderation.reason.")
 		}
 	})
 }
